@@ -1,0 +1,48 @@
+import { connect, createServer, type Socket } from 'node:net'
+
+export interface HangingServer {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/**
+ * Accepts TCP connections and never answers on them. With `forwardAfter`, only the first
+ * `forwardAfter` connections hang; later ones are piped to `forwardTo` (a working Redis).
+ */
+export async function startHangingServer(
+  options: { forwardAfter?: number; forwardTo?: { host: string; port: number } } = {},
+): Promise<HangingServer> {
+  const sockets = new Set<Socket>()
+  let accepted = 0
+  const track = (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+  }
+
+  const server = createServer((socket) => {
+    track(socket)
+    accepted++
+    const { forwardAfter, forwardTo } = options
+    if (forwardTo === undefined || forwardAfter === undefined || accepted <= forwardAfter) return
+    const upstream = connect(forwardTo.port, forwardTo.host)
+    track(upstream)
+    socket.pipe(upstream).pipe(socket)
+    socket.on('close', () => upstream.destroy())
+    upstream.on('close', () => socket.destroy())
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    close() {
+      for (const socket of sockets) socket.destroy()
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
+  }
+}
