@@ -1,0 +1,25 @@
+import type { Post } from '@repo/contracts/posts'
+import type { HttpClient } from './http.js'
+
+/** What earlier checks of the same round learned, for the checks that follow. */
+export interface RoundState {
+  /** The post this round created. */
+  post?: Post
+  /** What `status` said about Redis; undefined when it could not tell. */
+  cacheConnected?: boolean
+  /** `total` of the first cache read, to tell whether another writer intervened. */
+  firstCacheTotal?: number
+  /** The value the counter check received. */
+  counter?: number
+}
+
+export interface CheckContext {
+  http: HttpClient
+  state: RoundState
+}
+
+export interface Check {
+  name: string
+  /** Resolves with an optional note for the report; throws a CheckFailure when the API misbehaves. */
+  run(context: CheckContext): Promise<string | undefined>
+}

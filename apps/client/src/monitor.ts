@@ -1,0 +1,51 @@
+import type { Check } from './check.js'
+import { ROUND_CHECKS } from './checks.js'
+import type { Config } from './config.js'
+import { createHttpClient } from './http.js'
+import { formatCheckLine, formatRoundSummary } from './report.js'
+import { type RoundReport, roundPassed, runRound } from './round.js'
+import { repeatEvery } from './schedule.js'
+
+export interface MonitorOptions {
+  config: Config
+  /** Receives every report line. */
+  write: (line: string) => void
+  /** Aborts the round in flight and stops the repetition. */
+  signal: AbortSignal
+  checks?: readonly Check[]
+}
+
+/** Runs one round, writing a line per check and a summary; resolves with the exit status (0 = all passed). */
+export async function runOnce(options: MonitorOptions): Promise<number> {
+  return roundPassed(await reportRound(options)) ? 0 : 1
+}
+
+/** Runs a round every INTERVAL_SECONDS until `signal` aborts; a stop is clean, so it resolves with 0. */
+export async function runContinuously(options: MonitorOptions): Promise<number> {
+  const { config, write, signal } = options
+  write(`checking ${config.apiUrl} every ${config.intervalSeconds} s`)
+  await repeatEvery(config.intervalSeconds * 1000, () => reportRound(options), signal)
+  write('stopped')
+  return 0
+}
+
+async function reportRound({
+  config,
+  write,
+  signal,
+  checks = ROUND_CHECKS,
+}: MonitorOptions): Promise<RoundReport> {
+  const http = createHttpClient({
+    apiUrl: config.apiUrl,
+    timeoutMs: config.requestTimeoutMs,
+    signal,
+  })
+  const report = await runRound({
+    checks,
+    context: { http, state: {} },
+    signal,
+    onResult: (result) => write(formatCheckLine(result)),
+  })
+  write(formatRoundSummary(report, new Date()))
+  return report
+}

@@ -1,0 +1,14 @@
+import { createServer } from 'node:net'
+
+/** A port that was free a moment ago: bound to an ephemeral port on 127.0.0.1, then released. */
+export async function findUnusedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+  return address.port
+}
