@@ -1,0 +1,77 @@
+import postgres, { type Sql } from 'postgres'
+import { startupCloseGuard } from './startup-close-guard.js'
+
+export type Db = Sql
+
+export interface DbOptions {
+  /** Pool size. */
+  max?: number
+  connectTimeoutSeconds?: number
+  /** Server-side `statement_timeout` of every connection. */
+  statementTimeoutMs?: number
+}
+
+/**
+ * A lazy pool: nothing connects until the first query, so this never throws when the server is down, and the pool
+ * reconnects by itself when it comes back. Close it with `await db.end()`.
+ */
+export function createDb(url: string, options: DbOptions = {}): Db {
+  const { max = 10, connectTimeoutSeconds = 5, statementTimeoutMs = 5_000 } = options
+  const settings = {
+    max,
+    connect_timeout: connectTimeoutSeconds,
+    // Seconds. Idle connections close early and every connection is renewed, so few sockets sit in the pool
+    // long enough to go stale; TCP keepalive starts probing an idle one after 15 s instead of 60.
+    idle_timeout: 30,
+    max_lifetime: 30 * 60,
+    keep_alive: 15,
+    connection: { statement_timeout: statementTimeoutMs, application_name: 'compose-stack' },
+    // `create ... if not exists` notices come on every start; they are not news.
+    onnotice: () => {},
+    // An option of postgres.js that its type declarations leave out (README, "Custom socket").
+    socket: startupCloseGuard(),
+  }
+  return postgres(url, settings)
+}
+
+/** Resolves when the database answers `select 1`; rejects when it cannot be reached. */
+export async function pingDb(db: Db): Promise<void> {
+  await db`select 1`
+}
+
+const unavailableCodes = new Set([
+  // Node's socket and DNS errors
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // postgres.js
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, query_canceled (statement_timeout),
+  // too_many_connections
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '53300',
+])
+
+/**
+ * Whether `error` means the database is out of reach (down, restarting, overloaded, too slow) rather than a bug
+ * such as a syntax error: the difference between answering 503 and answering 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false
+  const { code } = error
+  // Class 08 of SQLSTATE: connection exceptions.
+  return typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))
+}

@@ -1,0 +1,116 @@
+import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDb, type Db } from './client.js'
+import { migrate } from './migrate.js'
+import { countPosts, createPost, getPost, listPosts } from './posts.js'
+
+let database: TestDatabase
+let db: Db
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  db = createDb(database.url)
+  await migrate(db)
+})
+
+afterAll(async () => {
+  await db.end()
+  await database.drop()
+})
+
+/** A post dated in the far future heads the newest-first list, whatever else the table holds. */
+async function insertDated(titulo: string, dataCriacao: string): Promise<number> {
+  const [row] = await db<{ id: number }[]>`
+    insert into posts (titulo, conteudo, autor, data_criacao)
+    values (${titulo}, 'conteúdo', 'Teste', ${dataCriacao})
+    returning id
+  `
+  if (!row) throw new Error('insert returned no row')
+  return row.id
+}
+
+describe('createPost', () => {
+  it('returns the stored row with its id and a Date, and the post then heads the list', async () => {
+    const before = Date.now()
+
+    const post = await createPost(db, { titulo: 'Olá', conteudo: 'Mundo', autor: 'Você' })
+
+    expect(post).toMatchObject({ titulo: 'Olá', conteudo: 'Mundo', autor: 'Você' })
+    expect(post.id).toBeGreaterThan(0)
+    expect(post.data_criacao).toBeInstanceOf(Date)
+    expect(post.data_criacao.getTime()).toBeGreaterThanOrEqual(before - 1_000)
+    expect(await listPosts(db, { limit: 1, offset: 0 })).toEqual([post])
+  })
+
+  it('stores SQL-looking text and Unicode exactly as given', async () => {
+    const titulo = "'); drop table posts; --"
+    const conteudo = 'Ação, café, 日本語, emoji 🐳, aspas "duplas" e \\ barra'
+
+    const post = await createPost(db, { titulo, conteudo, autor: 'Zoë' })
+
+    expect(await getPost(db, post.id)).toMatchObject({ titulo, conteudo, autor: 'Zoë' })
+  })
+
+  it('rejects a title longer than the column allows', async () => {
+    const titulo = 'x'.repeat(201)
+
+    await expect(createPost(db, { titulo, conteudo: 'c', autor: 'a' })).rejects.toThrow(/too long/)
+  })
+})
+
+describe('getPost', () => {
+  it('returns the post with that id', async () => {
+    const id = await insertDated('encontrado', '2020-01-01T00:00:00.000Z')
+
+    expect(await getPost(db, id)).toEqual({
+      id,
+      titulo: 'encontrado',
+      conteudo: 'conteúdo',
+      autor: 'Teste',
+      data_criacao: new Date('2020-01-01T00:00:00.000Z'),
+    })
+  })
+
+  it('returns undefined for an id no post has', async () => {
+    expect(await getPost(db, 2_147_483_647)).toBeUndefined()
+  })
+})
+
+describe('listPosts', () => {
+  it('puts the newest first and, at the same creation time, the higher id first', async () => {
+    const older = await insertDated('mais antigo', '2999-01-01T00:00:00.000Z')
+    const tiedFirst = await insertDated('empate 1', '2999-01-02T00:00:00.000Z')
+    const tiedSecond = await insertDated('empate 2', '2999-01-02T00:00:00.000Z')
+
+    const posts = await listPosts(db, { limit: 3, offset: 0 })
+
+    expect(posts.map((post) => post.id)).toEqual([tiedSecond, tiedFirst, older])
+  })
+
+  it('skips offset posts and returns at most limit', async () => {
+    const ids: number[] = []
+    for (const day of ['10', '11', '12']) {
+      ids.push(await insertDated(`página ${day}`, `3000-01-${day}T00:00:00.000Z`))
+    }
+
+    const posts = await listPosts(db, { limit: 2, offset: 1 })
+
+    expect(posts.map((post) => post.id)).toEqual([ids[1], ids[0]])
+  })
+
+  it('returns nothing when the offset is past the last post', async () => {
+    expect(await listPosts(db, { limit: 10, offset: await countPosts(db) })).toEqual([])
+  })
+})
+
+describe('countPosts', () => {
+  it('counts every post and goes up by one for each post created', async () => {
+    const [row] = await db<{ total: string }[]>`select count(*) as total from posts`
+    const before = await countPosts(db)
+
+    await createPost(db, { titulo: 't', conteudo: 'c', autor: 'a' })
+
+    expect(before).toBe(Number(row?.total))
+    expect(await countPosts(db)).toBe(before + 1)
+  })
+})

@@ -1,0 +1,53 @@
+import type { Db } from './client.js'
+
+export interface PostRow {
+  id: number
+  titulo: string
+  conteudo: string
+  autor: string
+  data_criacao: Date
+}
+
+export interface NewPostRow {
+  titulo: string
+  conteudo: string
+  autor: string
+}
+
+/** A page of posts, newest first: by creation time, then by id. */
+export async function listPosts(
+  db: Db,
+  { limit, offset }: { limit: number; offset: number },
+): Promise<PostRow[]> {
+  return db<PostRow[]>`
+    select id, titulo, conteudo, autor, data_criacao
+    from posts
+    order by data_criacao desc, id desc
+    limit ${limit} offset ${offset}
+  `
+}
+
+export async function countPosts(db: Db): Promise<number> {
+  const [row] = await db<{ total: number }[]>`select count(*)::int as total from posts`
+  return row?.total ?? 0
+}
+
+export async function getPost(db: Db, id: number): Promise<PostRow | undefined> {
+  const [row] = await db<PostRow[]>`
+    select id, titulo, conteudo, autor, data_criacao from posts where id = ${id}
+  `
+  return row
+}
+
+export async function createPost(
+  db: Db,
+  { titulo, conteudo, autor }: NewPostRow,
+): Promise<PostRow> {
+  const [row] = await db<PostRow[]>`
+    insert into posts (titulo, conteudo, autor)
+    values (${titulo}, ${conteudo}, ${autor})
+    returning id, titulo, conteudo, autor, data_criacao
+  `
+  if (!row) throw new Error('insert into posts returned no row')
+  return row
+}
