@@ -21,17 +21,30 @@ export const PostSchema = z
   .meta({ id: 'Post' })
 export type Post = z.infer<typeof PostSchema>
 
-const text = (max: number) => z.string().trim().min(1).max(max)
+/** Length as PostgreSQL's `varchar(n)` and JSON Schema's `maxLength` count it: in code points. */
+const codePoints = (value: string) => [...value].length
+
+const textField = (max: number) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? 'campo obrigatório' : 'deve ser um texto'),
+    })
+    .trim()
+    .refine((value) => !value.includes('\0'), 'não pode conter o caractere NUL')
+    .refine((value) => codePoints(value) <= max, `deve ter no máximo ${max} caracteres`)
+    .meta({ maxLength: max })
+
+const requiredText = (max: number) =>
+  textField(max)
+    .refine((value) => value.length > 0, 'campo obrigatório')
+    .meta({ minLength: 1, maxLength: max })
 
 /** Body of `POST /api/posts`: strings are trimmed; a blank `autor` counts as missing. */
 export const NewPostSchema = z
   .object({
-    titulo: text(TITLE_MAX),
-    conteudo: text(CONTENT_MAX),
-    autor: z
-      .string()
-      .trim()
-      .max(AUTHOR_MAX)
+    titulo: requiredText(TITLE_MAX),
+    conteudo: requiredText(CONTENT_MAX),
+    autor: textField(AUTHOR_MAX)
       .optional()
       .transform((autor) => autor || DEFAULT_AUTHOR),
   })
@@ -39,23 +52,26 @@ export const NewPostSchema = z
 export type NewPostInput = z.input<typeof NewPostSchema>
 export type NewPost = z.output<typeof NewPostSchema>
 
-const unsignedInt = z.string().regex(/^\d{1,10}$/, 'deve ser um número inteiro não negativo')
+/** A query or path value that must be a whole number within `[min, max]`; `message` explains the rule. */
+const integerParam = (min: number, max: number, message: string) =>
+  z
+    .string({ error: message })
+    .regex(/^\d{1,10}$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message))
 
 export const PageQuerySchema = z.object({
-  limit: unsignedInt
-    .default(String(PAGE_LIMIT_DEFAULT))
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(PAGE_LIMIT_MAX)),
-  offset: unsignedInt.default('0').transform(Number).pipe(z.number().int().min(0)),
+  limit: integerParam(1, PAGE_LIMIT_MAX, `deve ser um número inteiro entre 1 e ${PAGE_LIMIT_MAX}`)
+    .optional()
+    .transform((limit) => limit ?? PAGE_LIMIT_DEFAULT),
+  offset: integerParam(0, Number.MAX_SAFE_INTEGER, 'deve ser um número inteiro maior ou igual a 0')
+    .optional()
+    .transform((offset) => offset ?? 0),
 })
 export type PageQuery = z.output<typeof PageQuerySchema>
 
 export const PostIdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,10}$/, 'deve ser um número inteiro positivo')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(POST_ID_MAX)),
+  id: integerParam(1, POST_ID_MAX, `deve ser um número inteiro entre 1 e ${POST_ID_MAX}`),
 })
 
 export const PostSourceSchema = z.enum(['banco_de_dados', 'cache'])

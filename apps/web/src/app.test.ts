@@ -1,0 +1,103 @@
+import { ErrorSchema } from '@repo/contracts/errors'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestEnv, type TestEnv } from './test-support.js'
+
+let env: TestEnv
+beforeAll(async () => {
+  env = await createTestEnv()
+})
+afterAll(() => env.close())
+
+async function expectJsonError(res: Response, status: number) {
+  expect(res.status).toBe(status)
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  return ErrorSchema.strict().parse(await res.json())
+}
+
+describe('routes that do not exist', () => {
+  it.each(['/', '/api', '/api/posts/1/comments', '/api/posts/', '/nada'])(
+    'GET %s answers 404 with the error body',
+    async (path) => {
+      const error = await expectJsonError(await env.app.request(path), 404)
+      expect(error.erro).toBe('Rota não encontrada')
+    },
+  )
+})
+
+describe('a known path with the wrong method', () => {
+  it.each([
+    ['DELETE', '/api/posts', 'GET, HEAD, POST'],
+    ['PUT', '/api/posts/1', 'GET, HEAD'],
+    ['POST', '/health', 'GET, HEAD'],
+    ['PATCH', '/api/contador', 'GET, HEAD'],
+    ['POST', '/api/posts/cache', 'GET, HEAD'],
+  ])('%s %s answers 405 with Allow: %s', async (method, path, allow) => {
+    const res = await env.app.request(path, { method })
+    const error = await expectJsonError(res, 405)
+    expect(error.erro).toBe('Método não permitido')
+    expect(res.headers.get('allow')?.split(', ').sort()).toEqual(allow.split(', ').sort())
+  })
+})
+
+describe('every response', () => {
+  it('carries the standard security headers and no framework banner', async () => {
+    const res = await env.app.request('/health')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(res.headers.get('x-powered-by')).toBeNull()
+  })
+
+  it('sends no CORS headers when CORS is not configured', async () => {
+    const res = await env.app.request('/health', { headers: { origin: 'https://example.org' } })
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+describe('with CORS_ORIGINS set', () => {
+  it('allows exactly the configured origins', async () => {
+    const cors = await createTestEnv({
+      env: { CORS_ORIGINS: 'https://a.example, https://b.example' },
+    })
+    try {
+      const allowed = await cors.app.request('/health', {
+        headers: { origin: 'https://b.example' },
+      })
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://b.example')
+      const other = await cors.app.request('/health', { headers: { origin: 'https://c.example' } })
+      expect(other.headers.get('access-control-allow-origin')).toBeNull()
+    } finally {
+      await cors.close()
+    }
+  })
+})
+
+describe('the API documentation', () => {
+  it('GET /openapi.json lists every route of the contract with its methods', async () => {
+    const res = await env.app.request('/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, object> }
+    expect(doc.openapi).toBe('3.1.0')
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    )
+    expect(operations.sort()).toEqual(
+      [
+        'GET /health',
+        'GET /status',
+        'GET /api/posts',
+        'POST /api/posts',
+        'GET /api/posts/{id}',
+        'GET /api/posts/cache',
+        'GET /api/contador',
+        'GET /api/stats',
+      ].sort(),
+    )
+  })
+
+  it('GET /docs serves the interactive page pointing at /openapi.json', async () => {
+    const res = await env.app.request('/docs')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await res.text()).toContain('/openapi.json')
+  })
+})

@@ -1,0 +1,61 @@
+import { z } from 'zod'
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
+const connectionUrl = (...protocols: string[]) =>
+  z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+    error: `must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
+  })
+
+const ConfigSchema = z.object({
+  PORT: integer(1, 65_535).default(5000),
+  DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
+  REDIS_URL: connectionUrl('redis:', 'rediss:'),
+  CACHE_TTL_SECONDS: integer(1).default(60),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Prepended to every Redis key, so several stacks can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().default(''),
+  /** Longest a database statement may run before PostgreSQL cancels it. */
+  DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
+  /** Longest a Redis command may wait for its answer. */
+  REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
+  /** Longest a request may take before the app answers 503. */
+  REQUEST_TIMEOUT_MS: integer(100).default(10_000),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
+  SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+  /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+})
+
+export type Config = z.output<typeof ConfigSchema>
+export type Env = Record<string, string | undefined>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Validates the environment; the error names every bad variable, never its value (it may hold a password). */
+export function parseConfig(env: Env): Config {
+  const result = ConfigSchema.safeParse(env)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0])
+    const reason = env[variable] === undefined ? 'is required' : issue.message
+    return `${variable} ${reason}`
+  })
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+}

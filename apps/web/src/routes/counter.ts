@@ -1,0 +1,50 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { Cache } from '@repo/cache/client'
+import { incrementCounter, readCounter } from '@repo/cache/counter'
+import { CounterSchema, StatsSchema } from '@repo/contracts/posts'
+import type { Db } from '@repo/db/client'
+import { countPosts } from '@repo/db/posts'
+import { cacheUnavailable } from '../errors.js'
+import { errorContent, jsonContent } from '../openapi.js'
+
+const counter = createRoute({
+  method: 'get',
+  path: '/api/contador',
+  summary: 'Increment the request counter atomically and return its new value',
+  responses: {
+    200: jsonContent(CounterSchema, 'The new value'),
+    503: errorContent('The cache is unavailable'),
+  },
+})
+
+const stats = createRoute({
+  method: 'get',
+  path: '/api/stats',
+  summary: 'Number of posts and the current counter, without incrementing it',
+  responses: {
+    200: jsonContent(StatsSchema, 'The statistics'),
+    503: errorContent('The database or the cache is unavailable'),
+  },
+})
+
+async function fromCache<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation
+  } catch {
+    throw cacheUnavailable()
+  }
+}
+
+export function counterRoutes({ db, cache }: { db: Db; cache: Cache }) {
+  return new OpenAPIHono()
+    .openapi(counter, async (c) =>
+      c.json({ contador: await fromCache(incrementCounter(cache)) }, 200),
+    )
+    .openapi(stats, async (c) => {
+      const [total_posts, total_requisicoes] = await Promise.all([
+        countPosts(db),
+        fromCache(readCounter(cache)),
+      ])
+      return c.json({ total_posts, total_requisicoes, timestamp: new Date().toISOString() }, 200)
+    })
+}

@@ -1,0 +1,127 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { cacheAside, invalidate } from '@repo/cache/cache-aside'
+import type { Cache } from '@repo/cache/client'
+import {
+  NewPostSchema,
+  PAGE_LIMIT_DEFAULT,
+  PageQuerySchema,
+  type Post,
+  PostIdParamSchema,
+  type PostList,
+  PostListSchema,
+  PostSchema,
+} from '@repo/contracts/posts'
+import type { Db } from '@repo/db/client'
+import { countPosts, createPost, getPost, listPosts, type PostRow } from '@repo/db/posts'
+import type { Config } from '../config.js'
+import { ApiError } from '../errors.js'
+import { describeError, type Logger } from '../logger.js'
+import { errorContent, jsonContent } from '../openapi.js'
+import { limitBody, requireJsonBody } from '../request-guards.js'
+
+/** The Redis key of the cached default page; kept from the original project. */
+export const POSTS_CACHE_KEY = 'posts_cache'
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/posts',
+  summary: 'A page of posts, newest first, read from the database',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(PostListSchema, 'The page and the total number of posts'),
+    400: errorContent('Invalid limit or offset'),
+    503: errorContent('The database is unavailable'),
+  },
+})
+
+const cachedList = createRoute({
+  method: 'get',
+  path: '/api/posts/cache',
+  summary: `The default page (${PAGE_LIMIT_DEFAULT} newest posts), cache-aside in Redis`,
+  responses: {
+    200: jsonContent(PostListSchema, '`fonte` says whether it came from the cache or the database'),
+    503: errorContent('The database is unavailable and the cache has no copy'),
+  },
+})
+
+const byId = createRoute({
+  method: 'get',
+  path: '/api/posts/{id}',
+  summary: 'One post',
+  request: { params: PostIdParamSchema },
+  responses: {
+    200: jsonContent(PostSchema, 'The post'),
+    400: errorContent('The id is not a positive integer within PostgreSQL integer range'),
+    404: errorContent('No post has this id'),
+    503: errorContent('The database is unavailable'),
+  },
+})
+
+const create = createRoute({
+  method: 'post',
+  path: '/api/posts',
+  summary: 'Create a post',
+  middleware: [limitBody, requireJsonBody] as const,
+  request: {
+    body: { content: { 'application/json': { schema: NewPostSchema } }, required: true },
+  },
+  responses: {
+    201: {
+      ...jsonContent(PostSchema, 'The created post'),
+      headers: { Location: { schema: { type: 'string' }, description: 'URL of the new post' } },
+    },
+    400: errorContent('Malformed JSON or invalid fields'),
+    413: errorContent('Body larger than 64 KiB'),
+    415: errorContent('Content-Type is not JSON'),
+    503: errorContent('The database is unavailable'),
+  },
+})
+
+const toPost = (row: PostRow): Post => ({ ...row, data_criacao: row.data_criacao.toISOString() })
+
+async function readPage(db: Db, limit: number, offset: number): Promise<PostList> {
+  const [total, rows] = await Promise.all([countPosts(db), listPosts(db, { limit, offset })])
+  return { fonte: 'banco_de_dados', total, posts: rows.map(toPost) }
+}
+
+interface PostRoutesDeps {
+  db: Db
+  cache: Cache
+  config: Config
+  logger: Logger
+}
+
+export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
+  const parseCachedPage = (cached: unknown) => PostListSchema.safeParse(cached).data
+
+  // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
+  return new OpenAPIHono()
+    .openapi(list, async (c) => {
+      const { limit, offset } = c.req.valid('query')
+      return c.json(await readPage(db, limit, offset), 200)
+    })
+    .openapi(cachedList, async (c) => {
+      const { value, hit } = await cacheAside(cache, {
+        key: POSTS_CACHE_KEY,
+        ttlSeconds: config.CACHE_TTL_SECONDS,
+        load: () => readPage(db, PAGE_LIMIT_DEFAULT, 0),
+        parse: parseCachedPage,
+      })
+      return c.json({ ...value, fonte: hit ? 'cache' : 'banco_de_dados' } as const, 200)
+    })
+    .openapi(byId, async (c) => {
+      const row = await getPost(db, c.req.valid('param').id)
+      if (!row) throw new ApiError(404, 'Post não encontrado')
+      return c.json(toPost(row), 200)
+    })
+    .openapi(create, async (c) => {
+      const post = toPost(await createPost(db, c.req.valid('json')))
+      try {
+        await invalidate(cache, POSTS_CACHE_KEY)
+      } catch (error) {
+        logger.warn('could not invalidate the posts cache', describeError(error))
+      }
+      c.header('Location', `/api/posts/${post.id}`)
+      return c.json(post, 201)
+    })
+}
