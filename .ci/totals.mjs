@@ -11,6 +11,8 @@ for (const file of files.filter((name) => name.endsWith('.json'))) {
   passed += report.numPassedTests
   failed += report.numFailedTests
   // A file that fails to load (syntax error, failing hook) has no failed test of its own: count it as one.
-  failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length
+  failed += report.testResults.filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  ).length
 }
 console.log(`${passed} passed, ${failed} failed`)
