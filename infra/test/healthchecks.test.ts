@@ -1,0 +1,94 @@
+import { execFile, spawnSync } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { healthcheckArgv, parseCompose } from '../src/compose.js'
+import { interpolate } from '../src/interpolation.js'
+import { readRepoFile } from '../src/repo.js'
+
+// The local servers stand in for the containers: both listen on 127.0.0.1 with their default
+// ports, as db and cache do inside their own containers. Only the credentials differ.
+const localCredentials = { POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres' }
+const stack = parseCompose(interpolate(readRepoFile('infra/compose.yml'), localCredentials))
+
+function healthcheckOf(service: string): [string, ...string[]] {
+  const argv = healthcheckArgv(stack.services?.[service]?.healthcheck)
+  const [command, ...args] = argv ?? []
+  if (command === undefined) throw new Error(`${service} has no health check`)
+  return [command, ...args]
+}
+
+function run([command, ...args]: [string, ...string[]], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(command, args, { encoding: 'utf8', env, timeout: 10_000 })
+}
+
+describe('the health checks of compose.yml, run against local servers', () => {
+  test('the db check reports a running PostgreSQL as ready', () => {
+    const result = run(healthcheckOf('db'))
+    expect(result.error).toBeUndefined()
+    expect(result.status, result.stdout + result.stderr).toBe(0)
+  })
+
+  test('the db check fails when nothing listens on the port it tries', () => {
+    const result = run(healthcheckOf('db'), { ...process.env, PGPORT: '1', PGCONNECT_TIMEOUT: '2' })
+    expect(result.status).not.toBe(0)
+  })
+
+  test('the db check connects over TCP to 127.0.0.1, never through the Unix socket', () => {
+    const [, ...args] = healthcheckOf('db')
+    expect(args.slice(args.indexOf('-h'), args.indexOf('-h') + 2)).toEqual(['-h', '127.0.0.1'])
+  })
+
+  test('the cache check gets PONG from a running Redis', () => {
+    const result = run(healthcheckOf('cache'))
+    expect(result.error).toBeUndefined()
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout.trim()).toBe('PONG')
+  })
+})
+
+describe('the health checks of web and client, run against a stand-in API', () => {
+  let healthStatus = 200
+  let server: Server
+  let port: number
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      response.writeHead(request.url === '/health' ? healthStatus : 404).end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as AddressInfo).port
+  })
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  // Asynchronous on purpose: the stand-in API answers from this process's event loop.
+  function exitCode([command, ...args]: [string, ...string[]], env: Record<string, string>) {
+    return new Promise<number>((resolve) => {
+      execFile(command, args, { env: { ...process.env, ...env }, timeout: 10_000 }, (error) =>
+        resolve(error === null ? 0 : typeof error.code === 'number' ? error.code : -1),
+      )
+    })
+  }
+
+  test('the web check passes while /health answers 200 on PORT and fails on 503', async () => {
+    const env = { PORT: String(port) }
+    healthStatus = 200
+    expect(await exitCode(healthcheckOf('web'), env)).toBe(0)
+    healthStatus = 503
+    expect(await exitCode(healthcheckOf('web'), env)).toBe(1)
+  })
+
+  test('the web check fails when nothing listens on PORT', async () => {
+    expect(await exitCode(healthcheckOf('web'), { PORT: '1' })).toBe(1)
+  })
+
+  test('the client check passes while the API at API_URL is healthy and fails otherwise', async () => {
+    const env = { API_URL: `http://127.0.0.1:${port}` }
+    healthStatus = 200
+    expect(await exitCode(healthcheckOf('client'), env)).toBe(0)
+    healthStatus = 503
+    expect(await exitCode(healthcheckOf('client'), env)).toBe(1)
+    expect(await exitCode(healthcheckOf('client'), { API_URL: 'http://127.0.0.1:1' })).toBe(1)
+  })
+})
