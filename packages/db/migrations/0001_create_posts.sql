@@ -23,7 +23,7 @@ from (
     (
       2,
       'Serviços que conversam pela rede do Compose',
-      'Cada serviço encontra o outro pelo nome: a API fala com "postgres" e "redis", sem IPs fixos.',
+      'Cada serviço encontra o outro pelo nome: a API fala com "db" e "cache", sem IPs fixos.',
       'Equipe'
     ),
     (
