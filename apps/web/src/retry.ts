@@ -4,23 +4,53 @@ import { describeError, type Logger } from './logger.js'
 export interface RetryOptions {
   what: string
   logger: Logger
+  /** An error for which this is false is thrown at once (a bug or a bad setting, not an outage). Default: retry all. */
+  shouldRetry?: (error: unknown) => boolean
   firstDelayMs?: number
   maxDelayMs?: number
+  /** Aborting it ends the wait and the attempt in progress: the promise rejects with the signal's reason. */
   signal?: AbortSignal
 }
 
-/** Runs `attempt` until it succeeds, waiting longer after each failure (capped), and logs why it waits. */
+/**
+ * Runs `attempt` until it succeeds, waiting longer after each failure (capped, with jitter so that instances
+ * restarted together do not retry in step), and logs why it waits.
+ */
 export async function retryWithBackoff<T>(
   attempt: () => Promise<T>,
-  { what, logger, firstDelayMs = 250, maxDelayMs = 5000, signal }: RetryOptions,
+  {
+    what,
+    logger,
+    shouldRetry = () => true,
+    firstDelayMs = 250,
+    maxDelayMs = 2000,
+    signal,
+  }: RetryOptions,
 ): Promise<T> {
   for (let failures = 0; ; failures++) {
+    signal?.throwIfAborted()
     try {
-      return await attempt()
+      return await abortable(attempt(), signal)
     } catch (error) {
-      const delayMs = Math.min(firstDelayMs * 2 ** failures, maxDelayMs)
-      logger.warn(`${what} failed, retrying`, { ...describeError(error), retryInMs: delayMs })
+      if (signal?.aborted || !shouldRetry(error)) throw error
+      const backoff = Math.min(firstDelayMs * 2 ** failures, maxDelayMs)
+      const delayMs = Math.round(backoff * (0.8 + Math.random() * 0.4))
+      logger.warn(`${what} failed, retrying`, {
+        ...describeError(error),
+        attempt: failures + 1,
+        retryInMs: delayMs,
+      })
       await sleep(delayMs, undefined, { signal })
     }
   }
+}
+
+/** Settles like `promise`, or rejects with the signal's reason as soon as it is aborted. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

@@ -1,51 +1,89 @@
 import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
-import { createCache } from '@repo/cache/client'
-import { createDb } from '@repo/db/client'
+import { type Cache, createCache } from '@repo/cache/client'
+import { createDb, type Db, isDatabaseUnavailable } from '@repo/db/client'
 import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
-import { createLogger, describeError, type Logger } from './logger.js'
+import { makeDrainable } from './drain.js'
+import { createLogger, describeEndpoint, describeError, type Logger, withFields } from './logger.js'
+import { answerUnparsableRequest } from './request-guards.js'
 import { retryWithBackoff } from './retry.js'
 
 export interface RunningServer {
   port: number
-  /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then closes the clients. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS, then cuts them), then closes the
+   * clients. Safe to call twice.
+   */
   stop(): Promise<void>
 }
 
-/** Wires the real dependencies, migrates once the database answers, and listens on PORT. */
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
+export interface StartOptions {
+  /** Aborting it while the server still waits for the database gives up: startServer rejects. */
+  signal?: AbortSignal
+}
+
+/** Seconds that queries still running once the requests are drained (or cut) get before their connections close. */
+const DB_CLOSE_GRACE_SECONDS = 1
+
+/**
+ * Wires the real dependencies, waits for the database (retrying with backoff while it is unreachable) and
+ * migrates it, then listens on PORT. Redis is not waited for: its routes answer 503 until it is up.
+ */
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+  { signal }: StartOptions = {},
+): Promise<RunningServer> {
   const db = createDb(config.DATABASE_URL, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
   const cache = createCache(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-    onError: (error) => logger.warn('redis connection error', describeError(error)),
+    onError: (error) =>
+      logger.warn('redis connection error', {
+        cache: describeEndpoint(config.REDIS_URL),
+        ...describeError(error),
+      }),
   })
 
-  const { applied } = await retryWithBackoff(() => migrate(db), {
-    what: 'database migration',
-    logger,
-  })
-  logger.info('database ready', { migrationsApplied: applied })
+  try {
+    const { applied } = await retryWithBackoff(() => migrate(db), {
+      what: 'database migration',
+      logger: withFields(logger, { database: describeEndpoint(config.DATABASE_URL) }),
+      shouldRetry: isDatabaseUnavailable,
+      signal,
+    })
+    logger.info('database ready', { migrationsApplied: applied })
+    const server = createServer()
+    server.on('clientError', answerUnparsableRequest)
+    const drainable = makeDrainable(server)
+    server.on('request', getRequestListener(createApp({ db, cache, config, logger }).fetch))
+    await listen(server, config.PORT)
 
-  const app = createApp({ db, cache, config, logger })
-  const server = createServer(getRequestListener(app.fetch))
-  await listen(server, config.PORT)
-  const port = (server.address() as { port: number }).port
-  logger.info('listening', { port })
+    const port = (server.address() as { port: number }).port
+    logger.info('listening', { port })
 
-  let stopping: Promise<void> | undefined
-  const stop = () => {
-    stopping ??= (async () => {
-      logger.info('shutting down', { drainMs: config.SHUTDOWN_TIMEOUT_MS })
-      await drain(server, config.SHUTDOWN_TIMEOUT_MS)
-      await Promise.allSettled([db.end({ timeout: 5 }), cache.close()])
-      logger.info('stopped')
-    })()
-    return stopping
+    let stopping: Promise<void> | undefined
+    const stop = () => {
+      stopping ??= (async () => {
+        logger.info('shutting down', { drainMs: config.SHUTDOWN_TIMEOUT_MS })
+        const { cut } = await drainable.drain(config.SHUTDOWN_TIMEOUT_MS)
+        if (cut > 0) logger.warn('requests cut at the shutdown timeout', { cut })
+        await closeClients(db, cache)
+        logger.info('stopped')
+      })()
+      return stopping
+    }
+    return { port, stop }
+  } catch (error) {
+    await closeClients(db, cache)
+    throw error
   }
-  return { port, stop } satisfies RunningServer
+}
+
+async function closeClients(db: Db, cache: Cache): Promise<void> {
+  await Promise.allSettled([db.end({ timeout: DB_CLOSE_GRACE_SECONDS }), cache.close()])
 }
 
 function listen(server: Server, port: number): Promise<void> {
@@ -56,12 +94,4 @@ function listen(server: Server, port: number): Promise<void> {
       resolve()
     })
   })
-}
-
-async function drain(server: Server, timeoutMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-  server.closeIdleConnections()
-  const forceAfterTimeout = setTimeout(() => server.closeAllConnections(), timeoutMs)
-  await closed
-  clearTimeout(forceAfterTimeout)
 }

@@ -1,11 +1,11 @@
+import { deferred, eventually, timed } from '@repo/testing/eventually'
+import { startHangingServer } from '@repo/testing/hanging-server'
+import { freePort } from '@repo/testing/ports'
+import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CacheAsideOptions, cacheAside, invalidate } from './cache-aside.js'
 import { type Cache, type CacheOptions, createCache } from './client.js'
-import { deferred, eventually, timed } from './test-helpers/eventually.js'
-import { startHangingServer } from './test-helpers/hanging-server.js'
-import { freePort } from './test-helpers/ports.js'
-import { type PrivateRedis, startPrivateRedis } from './test-helpers/private-redis.js'
 import { CommandTimeoutError } from './timeout.js'
 
 interface Page {
@@ -235,12 +235,11 @@ describe('cacheAside and invalidate when Redis fails', () => {
   let privateRedis: PrivateRedis
 
   beforeAll(async () => {
-    privateRedis = await startPrivateRedis(await freePort())
+    privateRedis = await startPrivateRedis()
   })
 
   afterAll(async () => {
-    privateRedis.thaw()
-    await privateRedis.stop()
+    await privateRedis?.cleanup()
   })
 
   it('with Redis down, a read still returns the loader value quickly, and invalidate rejects', async () => {
@@ -263,7 +262,7 @@ describe('cacheAside and invalidate when Redis fails', () => {
   it('with a server that accepts connections but never answers, ping rejects and reads still come from the loader', async () => {
     const server = await startHangingServer()
     try {
-      const hanging = open(server.url, { commandTimeoutMs: 300 })
+      const hanging = open(`redis://127.0.0.1:${server.port}`, { commandTimeoutMs: 300 })
       const ping = await timed(() => hanging.ping())
       expect(ping.result.status).toBe('rejected')
       expect(ping.ms).toBeLessThan(500)

@@ -1,10 +1,10 @@
+import { eventually, timed } from '@repo/testing/eventually'
+import { startHangingServer } from '@repo/testing/hanging-server'
+import { freePort } from '@repo/testing/ports'
+import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { createTestKeyspace, TEST_REDIS_URL } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Cache, type CacheOptions, createCache } from './client.js'
-import { eventually, timed } from './test-helpers/eventually.js'
-import { startHangingServer } from './test-helpers/hanging-server.js'
-import { freePort } from './test-helpers/ports.js'
-import { type PrivateRedis, startPrivateRedis } from './test-helpers/private-redis.js'
 import { CommandTimeoutError } from './timeout.js'
 
 const keyspace = createTestKeyspace()
@@ -18,13 +18,12 @@ function open(url: string, options: CacheOptions = {}): Cache {
 }
 
 beforeAll(async () => {
-  privateRedis = await startPrivateRedis(await freePort())
+  privateRedis = await startPrivateRedis()
 })
 
 afterAll(async () => {
   await Promise.all(caches.map((cache) => cache.close()))
-  privateRedis.thaw()
-  await privateRedis.stop()
+  await privateRedis?.cleanup()
   await keyspace.clear()
 })
 
@@ -73,7 +72,7 @@ describe('createCache', () => {
     const client = cache.client
     await eventually(() => cache.ping())
 
-    await privateRedis.stop()
+    await privateRedis.kill()
     await eventually(() => expect(cache.isReady()).toBe(false))
     await expect(cache.ping()).rejects.toThrow()
 
@@ -87,7 +86,7 @@ describe('createCache', () => {
   it('a server that accepts connections but never answers makes ping reject within commandTimeoutMs', async () => {
     const server = await startHangingServer()
     try {
-      const cache = open(server.url, { commandTimeoutMs: 300 })
+      const cache = open(`redis://127.0.0.1:${server.port}`, { commandTimeoutMs: 300 })
       const ping = await timed(() => cache.ping())
       expect(ping.result.status).toBe('rejected')
       expect(ping.ms).toBeLessThan(500)
@@ -140,7 +139,7 @@ describe('createCache', () => {
       forwardTo: { host: redis.hostname, port: Number(redis.port || 6379) },
     })
     try {
-      const cache = open(server.url)
+      const cache = open(`redis://127.0.0.1:${server.port}`)
       await expect(cache.ping()).rejects.toThrow()
       await eventually(() => cache.ping(), { timeoutMs: 9_000, intervalMs: 200 })
     } finally {

@@ -1,9 +1,9 @@
+import { eventually } from '@repo/testing/eventually'
+import { freePort } from '@repo/testing/ports'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Cache, createCache } from './client.js'
 import { DEFAULT_COUNTER_KEY, incrementCounter, readCounter } from './counter.js'
-import { eventually } from './test-helpers/eventually.js'
-import { freePort } from './test-helpers/ports.js'
 
 const keyspace = createTestKeyspace()
 let cache: Cache

@@ -1,7 +1,7 @@
+import { type PortProxy, startPortProxy } from '@repo/testing/port-proxy'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db, type DbOptions, isDatabaseUnavailable, pingDb } from './client.js'
-import { type PortProxy, startPortProxy } from './testing/port-proxy.js'
 
 let database: TestDatabase
 const pools: Db[] = []

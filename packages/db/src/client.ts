@@ -9,6 +9,8 @@ export interface DbOptions {
   connectTimeoutSeconds?: number
   /** Server-side `statement_timeout` of every connection. */
   statementTimeoutMs?: number
+  /** Called with the text of every statement sent to the server (postgres.js `debug`), e.g. to count them. */
+  onQuery?: (query: string) => void
 }
 
 /**
@@ -16,7 +18,7 @@ export interface DbOptions {
  * reconnects by itself when it comes back. Close it with `await db.end()`.
  */
 export function createDb(url: string, options: DbOptions = {}): Db {
-  const { max = 10, connectTimeoutSeconds = 5, statementTimeoutMs = 5_000 } = options
+  const { max = 10, connectTimeoutSeconds = 5, statementTimeoutMs = 5_000, onQuery } = options
   const settings = {
     max,
     connect_timeout: connectTimeoutSeconds,
@@ -25,9 +27,14 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     idle_timeout: 30,
     max_lifetime: 30 * 60,
     keep_alive: 15,
+    // Seconds a closed connection waits before it connects again for a new query. postgres.js grows this with
+    // every failed attempt (up to 20 s) and keeps it once the server is back, so queries sent right after a
+    // restart waited up to 20 s. Capped, a query waits at most half a second.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
     connection: { statement_timeout: statementTimeoutMs, application_name: 'compose-stack' },
     // `create ... if not exists` notices come on every start; they are not news.
     onnotice: () => {},
+    debug: onQuery ? (_connection: number, query: string) => onQuery(query) : false,
     // An option of postgres.js that its type declarations leave out (README, "Custom socket").
     socket: startupCloseGuard(),
   }

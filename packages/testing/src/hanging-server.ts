@@ -1,13 +1,14 @@
 import { connect, createServer, type Socket } from 'node:net'
 
 export interface HangingServer {
-  readonly url: string
+  readonly port: number
   close(): Promise<void>
 }
 
 /**
- * Accepts TCP connections and never answers on them. With `forwardAfter`, only the first
- * `forwardAfter` connections hang; later ones are piped to `forwardTo` (a working Redis).
+ * A TCP listener on 127.0.0.1 that accepts connections and never answers on them: a stand-in for a
+ * database or cache whose host froze. With `forwardAfter`, only the first `forwardAfter` connections
+ * hang; later ones are piped to `forwardTo` (a working server).
  */
 export async function startHangingServer(
   options: { forwardAfter?: number; forwardTo?: { host: string; port: number } } = {},
@@ -39,7 +40,7 @@ export async function startHangingServer(
   if (address === null || typeof address === 'string') throw new Error('no TCP address')
 
   return {
-    url: `redis://127.0.0.1:${address.port}`,
+    port: address.port,
     close() {
       for (const socket of sockets) socket.destroy()
       return new Promise((resolve) => server.close(() => resolve()))

@@ -2,20 +2,30 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from './ports.js'
 
-/** A redis-server of a test's own, that the test may stop, freeze and restart. */
+/** A redis-server of a test file's own, that the test may stop, kill, freeze and start again. */
 export interface PrivateRedis {
   readonly port: number
   readonly url: string
-  /** Kills the server (as a crash would). */
-  stop(): Promise<void>
-  /** Starts it again on the same port. */
+  /** Starts it again on the same port; resolves once it answers PING. */
   start(): Promise<void>
-  /** SIGSTOP: connections stay open, nothing is answered. */
+  /** SIGTERM: a clean shutdown. */
+  stop(): Promise<void>
+  /** SIGKILL: as a crash or an OOM kill would. */
+  kill(): Promise<void>
+  /** stop() then start(), on the same port. */
+  restart(): Promise<void>
+  /** SIGSTOP: connections stay open and new ones are accepted, but nothing is answered. */
   freeze(): void
   /** SIGCONT */
   thaw(): void
+  /** Kills the server if it runs; safe to call at any time and twice (use it in afterAll). */
+  cleanup(): Promise<void>
 }
+
+const STARTUP_LIMIT_MS = 5_000
+const STOP_LIMIT_MS = 5_000
 
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,44 +44,74 @@ function answersPing(port: number): Promise<boolean> {
   })
 }
 
-async function waitUntilAnswering(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await answersPing(port)) return
-    await sleep(50)
-  }
-  throw new Error(`redis-server on port ${port} did not start`)
-}
-
-export async function startPrivateRedis(port: number): Promise<PrivateRedis> {
+/** Starts a redis-server on 127.0.0.1 (on `port`, or a free one) with persistence off. */
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+  const serverPort = port ?? (await freePort())
   let server: ChildProcess | undefined
+  // Should the test process die before its afterAll, the server must not outlive it.
+  const killOnExit = () => server?.kill('SIGKILL')
+  process.once('exit', killOnExit)
+
+  const isRunning = (child: ChildProcess | undefined): child is ChildProcess =>
+    child !== undefined && child.exitCode === null && child.signalCode === null
 
   async function start() {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-    server = spawn('redis-server', args, { stdio: 'ignore' })
-    await waitUntilAnswering(port)
+    if (isRunning(server)) throw new Error('the private redis-server is already running')
+    const args = [
+      '--port',
+      String(serverPort),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]
+    const child = spawn('redis-server', args, { stdio: 'ignore' })
+    server = child
+    const deadline = Date.now() + STARTUP_LIMIT_MS
+    while (Date.now() < deadline && isRunning(child)) {
+      if (await answersPing(serverPort)) return
+      await sleep(50)
+    }
+    child.kill('SIGKILL')
+    throw new Error(`redis-server on port ${serverPort} did not start`)
   }
 
-  async function stop() {
+  async function end(signal: NodeJS.Signals) {
     const running = server
     server = undefined
-    if (!running || running.exitCode !== null || running.signalCode !== null) return
+    if (!isRunning(running)) return
     const exited = once(running, 'exit')
-    running.kill('SIGKILL')
+    running.kill(signal)
+    // A frozen server would keep a SIGTERM pending forever.
+    running.kill('SIGCONT')
+    const timer = setTimeout(() => running.kill('SIGKILL'), STOP_LIMIT_MS)
     await exited
+    clearTimeout(timer)
   }
 
   function signal(name: NodeJS.Signals) {
-    if (!server) throw new Error('the private redis-server is not running')
+    if (!isRunning(server)) throw new Error('the private redis-server is not running')
     server.kill(name)
   }
 
   await start()
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
+    port: serverPort,
+    url: `redis://127.0.0.1:${serverPort}`,
     start,
-    stop,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    async restart() {
+      await end('SIGTERM')
+      await start()
+    },
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
+    async cleanup() {
+      await end('SIGKILL')
+      process.off('exit', killOnExit)
+    },
   }
 }
