@@ -9,7 +9,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import type { Config } from './config.js'
 import { ApiError, errorResponse, toErrorDetails } from './errors.js'
-import { createLogger, describeError, type Logger } from './logger.js'
+import { createLogger, describeEndpoint, describeError, type Logger } from './logger.js'
 import { mountDocs } from './openapi.js'
 import { requestLog } from './request-log.js'
 import { counterRoutes } from './routes/counter.js'
@@ -54,8 +54,9 @@ export function createApp({ db, cache, config, logger = createLogger(config.LOG_
   app.onError((error, c) => {
     if (error instanceof ApiError)
       return errorResponse(c, error.status, error.message, error.detalhes)
-    if (isDatabaseUnavailable(error)) {
-      logger.warn('database unavailable', describeError(error))
+    if (isDatabaseUnavailable(error) || isDatabaseLoginRefused(error)) {
+      const database = describeEndpoint(config.DATABASE_URL)
+      logger.warn('database unavailable', { database, ...describeError(error) })
       return errorResponse(c, 503, 'Banco de dados indisponível')
     }
     if (error instanceof HTTPException) return errorResponse(c, error.status, error.message)
@@ -63,6 +64,12 @@ export function createApp({ db, cache, config, logger = createLogger(config.LOG_
     return errorResponse(c, 500, 'Erro interno do servidor')
   })
   return app
+}
+
+/** SQLSTATE class 28 (e.g. a password changed on the server): the database is out of reach, not a bug. */
+function isDatabaseLoginRefused(error: Error): boolean {
+  const { code } = error as { code?: unknown }
+  return typeof code === 'string' && code.startsWith('28')
 }
 
 function onMethodNotAllowed(c: Parameters<typeof errorResponse>[0], methods: string[]) {

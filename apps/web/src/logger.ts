@@ -15,7 +15,7 @@ const SEVERITY = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as co
 /** One JSON object per line on stdout, the format log collectors read without configuration. */
 export function createLogger(
   level: LogLevel,
-  write = (line: string) => process.stdout.write(line),
+  write: (line: string) => void = (line) => process.stdout.write(line),
 ): Logger {
   const at =
     (name: Exclude<LogLevel, 'silent'>) =>
@@ -26,6 +26,32 @@ export function createLogger(
       )
     }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+/** The same logger with `fields` added to every line, e.g. which server a dependency's errors are about. */
+export function withFields(logger: Logger, fields: Fields): Logger {
+  const at =
+    (name: keyof Logger) =>
+    (message: string, more?: Fields): void =>
+      logger[name](message, { ...fields, ...more })
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+const DEFAULT_PORTS: Record<string, string> = {
+  'postgres:': '5432',
+  'postgresql:': '5432',
+  'redis:': '6379',
+  'rediss:': '6379',
+}
+
+/**
+ * `host:port` of a connection string, for a log line about a failing connection. Never the user, the password
+ * or the rest of the URL: a connection string may carry a password.
+ */
+export function describeEndpoint(url: string): string {
+  if (!URL.canParse(url)) return '(invalid URL)'
+  const { protocol, hostname, port } = new URL(url)
+  return `${hostname}:${port || DEFAULT_PORTS[protocol] || '?'}`
 }
 
 /** What a log line may say about an error: its kind and message, never a stack or a connection string. */

@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream'
+import type { ErrorBody } from '@repo/contracts/errors'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ApiError } from './errors.js'
@@ -25,4 +27,40 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
     throw new ApiError(400, 'JSON malformado no corpo da requisição')
   }
   await next()
+}
+
+const UNPARSABLE: Record<string, [status: number, reason: string, erro: string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'Cabeçalhos da requisição grandes demais',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Tempo para enviar a requisição esgotado'],
+}
+const MALFORMED: [number, string, string] = [400, 'Bad Request', 'Requisição HTTP malformada']
+
+/**
+ * For the server's `clientError` event: a request that Node's HTTP parser rejects never reaches the app, and Node
+ * would answer it with an empty body. This answers with the contract's JSON error instead, as Node does only when
+ * nothing was written on the connection yet, then closes it.
+ */
+export function answerUnparsableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  const { bytesWritten = 0 } = socket as Duplex & { bytesWritten?: number }
+  if (!socket.writable || bytesWritten > 0 || error.code === 'ECONNRESET') {
+    socket.destroy()
+    return
+  }
+  const [status, reason, erro] = UNPARSABLE[error.code ?? ''] ?? MALFORMED
+  const body = JSON.stringify({ erro } satisfies ErrorBody)
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${reason}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'X-Content-Type-Options: nosniff',
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  )
 }

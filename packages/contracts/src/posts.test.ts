@@ -30,6 +30,24 @@ describe('NewPostSchema', () => {
     expect(result.error?.issues[0]?.path).toEqual(['conteudo'])
   })
 
+  it('rejects a lone UTF-16 surrogate, which PostgreSQL would store as U+FFFD', () => {
+    for (const lone of ['\uD800', 'a\uDFFFb', '\uDC00\uD800']) {
+      const result = NewPostSchema.safeParse({ titulo: 't', conteudo: lone })
+      expect(result.error?.issues[0]?.path).toEqual(['conteudo'])
+    }
+    expect(NewPostSchema.safeParse({ titulo: 't', conteudo: '\uD83D\uDE00' }).success).toBe(true)
+  })
+
+  it.each([[null], [[]], ['texto'], [42]])(
+    'says in Portuguese that the body %j must be an object',
+    (body) => {
+      expect(NewPostSchema.safeParse(body).error?.issues[0]).toMatchObject({
+        path: [],
+        message: 'o corpo deve ser um objeto JSON',
+      })
+    },
+  )
+
   it('says in Portuguese that a missing field is required', () => {
     const result = NewPostSchema.safeParse({ conteudo: 'c' })
     expect(result.error?.issues[0]).toMatchObject({

@@ -24,6 +24,12 @@ export type Post = z.infer<typeof PostSchema>
 /** Length as PostgreSQL's `varchar(n)` and JSON Schema's `maxLength` count it: in code points. */
 const codePoints = (value: string) => [...value].length
 
+/**
+ * A UTF-16 surrogate without its pair (JSON allows `"\ud800"`) has no UTF-8 form: PostgreSQL would receive and
+ * store U+FFFD instead, so the text read back would differ from the text sent.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
 const textField = (max: number) =>
   z
     .string({
@@ -31,6 +37,7 @@ const textField = (max: number) =>
     })
     .trim()
     .refine((value) => !value.includes('\0'), 'não pode conter o caractere NUL')
+    .refine((value) => !LONE_SURROGATE.test(value), 'não pode conter um substituto UTF-16 isolado')
     .refine((value) => codePoints(value) <= max, `deve ter no máximo ${max} caracteres`)
     .meta({ maxLength: max })
 
@@ -41,13 +48,16 @@ const requiredText = (max: number) =>
 
 /** Body of `POST /api/posts`: strings are trimmed; a blank `autor` counts as missing. */
 export const NewPostSchema = z
-  .object({
-    titulo: requiredText(TITLE_MAX),
-    conteudo: requiredText(CONTENT_MAX),
-    autor: textField(AUTHOR_MAX)
-      .optional()
-      .transform((autor) => autor || DEFAULT_AUTHOR),
-  })
+  .object(
+    {
+      titulo: requiredText(TITLE_MAX),
+      conteudo: requiredText(CONTENT_MAX),
+      autor: textField(AUTHOR_MAX)
+        .optional()
+        .transform((autor) => autor || DEFAULT_AUTHOR),
+    },
+    { error: 'o corpo deve ser um objeto JSON' },
+  )
   .meta({ id: 'NewPost' })
 export type NewPostInput = z.input<typeof NewPostSchema>
 export type NewPost = z.output<typeof NewPostSchema>

@@ -15,7 +15,7 @@ import type { Db } from '@repo/db/client'
 import { countPosts, createPost, getPost, listPosts, type PostRow } from '@repo/db/posts'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
-import { describeError, type Logger } from '../logger.js'
+import { describeEndpoint, describeError, type Logger } from '../logger.js'
 import { errorContent, jsonContent } from '../openapi.js'
 import { limitBody, requireJsonBody } from '../request-guards.js'
 
@@ -119,7 +119,10 @@ export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
       try {
         await invalidate(cache, POSTS_CACHE_KEY)
       } catch (error) {
-        logger.warn('could not invalidate the posts cache', describeError(error))
+        logger.warn('could not invalidate the posts cache', {
+          cache: describeEndpoint(config.REDIS_URL),
+          ...describeError(error),
+        })
       }
       c.header('Location', `/api/posts/${post.id}`)
       return c.json(post, 201)

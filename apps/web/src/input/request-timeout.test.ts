@@ -1,0 +1,69 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { ErrorSchema } from '@repo/contracts/errors'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
+import { rawHttp } from './raw-http.js'
+import { type RealServer, startRealServer } from './real-server.js'
+
+/** Far below the database's own limits (5 s to connect, 5 s per statement), so only the app's can fire. */
+const REQUEST_TIMEOUT_MS = '300'
+const TIMED_OUT = { erro: 'Tempo limite da requisição esgotado' }
+
+describe('with a database that accepts connections and never answers', () => {
+  let silent: Server
+  const sockets = new Set<Socket>()
+  let env: TestEnv
+  beforeAll(async () => {
+    silent = createServer((socket) => sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    env = await createTestEnv({
+      databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      env: { REQUEST_TIMEOUT_MS },
+    })
+  })
+  afterAll(async () => {
+    await env?.close()
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => silent.close(resolve))
+  })
+
+  it.each([
+    ['GET', '/api/posts'],
+    ['GET', '/api/posts/1'],
+    ['GET', '/api/posts/cache'],
+    ['GET', '/api/stats'],
+  ])(
+    '%s %s answers 503 with the timeout error body once REQUEST_TIMEOUT_MS passes',
+    async (method, path) => {
+      const res = await env.app.request(path, { method })
+      expect(res.status).toBe(503)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(ErrorSchema.strict().parse(await res.json())).toEqual(TIMED_OUT)
+    },
+  )
+
+  it('POST /api/posts answers 503 with the timeout error body', async () => {
+    const res = await env.app.request('/api/posts', postJson({ titulo: 't', conteudo: 'c' }))
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual(TIMED_OUT)
+  })
+})
+
+describe('a client that stops sending its body half way', () => {
+  let server: RealServer
+  beforeAll(async () => {
+    server = await startRealServer({ REQUEST_TIMEOUT_MS })
+  })
+  afterAll(() => server?.stop())
+
+  it('gets 503 with the timeout error body instead of holding the request open', async () => {
+    const head = 'POST /api/posts HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n'
+    const [response] = await rawHttp(
+      server.port,
+      `${head}Content-Length: 100\r\n\r\n{"titulo": "t", `,
+    )
+    expect(response?.status).toBe(503)
+    expect(JSON.parse(response?.body ?? '')).toEqual(TIMED_OUT)
+  })
+})
