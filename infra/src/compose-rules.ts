@@ -5,13 +5,17 @@ import {
   type ComposePort,
   type ComposeService,
   dependenciesOf,
+  durationMs,
+  environmentOf,
   healthcheckArgv,
   networksOf,
+  secretNamesOf,
+  servicesInProfile,
   servicesOf,
 } from './compose.js'
 import { parseDockerfile } from './dockerfile.js'
-import { isPinnedImage } from './dockerfile-rules.js'
-import { interpolate, variablesIn } from './interpolation.js'
+import { isPinnedImage, secretName } from './dockerfile-rules.js'
+import { interpolate, variableReferences, variablesIn } from './interpolation.js'
 
 /** Each rule takes a parsed Compose file and returns its problems, one sentence each. */
 export type ComposeRule = (compose: ComposeFile) => string[]
@@ -143,6 +147,31 @@ function hostAddress(port: ComposePort): string | undefined {
     .replace(/^\[|\]$/g, '')
 }
 
+/** The host port a port is published on: a number, a range, '' for one Docker picks, undefined for none. */
+function hostPort(port: ComposePort): string | undefined {
+  if (typeof port === 'object')
+    return port.published === undefined ? undefined : String(port.published)
+  const parts = interpolate(String(port), {}).split(':')
+  return parts.length < 2 ? undefined : parts.at(-2)
+}
+
+/** Services of the profile that publish a fixed host port, which only one container can hold. */
+export function servicesWithFixedHostPorts(compose: ComposeFile, profile?: string): string[] {
+  return servicesInProfile(compose, profile)
+    .filter(([, service]) =>
+      (service.ports ?? []).some((port) => /^\d+$/.test(hostPort(port) ?? '')),
+    )
+    .map(([name]) => name)
+}
+
+/** `--scale <service>=N` starts N containers, and only one of them could bind a fixed host port. */
+export function scalingProblems(compose: ComposeFile, profile: string, scaled: string[]): string[] {
+  const fixed = servicesWithFixedHostPorts(compose, profile)
+  return scaled
+    .filter((name) => fixed.includes(name))
+    .map((name) => `${name} publishes a fixed host port, so it cannot be scaled`)
+}
+
 const loopback = new Set(['127.0.0.1', '::1', 'localhost'])
 
 /** A published port reachable from other machines must be a deliberate choice, not the default. */
@@ -195,4 +224,91 @@ export function buildProblems(
       ? []
       : [`${name}'s build target "${build.target}" is not a stage of ${dockerfile}`]
   })
+}
+
+/** Compose's own default when a service sets no stop_grace_period. */
+const defaultStopGracePeriod = '10s'
+
+/**
+ * Docker kills a container stop_grace_period after SIGTERM; the app needs SHUTDOWN_TIMEOUT_MS to
+ * let requests finish, plus a moment to close its clients. `appDefaultMs` applies when the service
+ * does not set SHUTDOWN_TIMEOUT_MS itself.
+ */
+export function shutdownGraceProblems(
+  compose: ComposeFile,
+  serviceName: string,
+  appDefaultMs: number,
+): string[] {
+  const service = compose.services?.[serviceName]
+  if (service === undefined) return [`there is no service ${serviceName}`]
+  const grace = service.stop_grace_period ?? defaultStopGracePeriod
+  const configured = environmentOf(service).SHUTDOWN_TIMEOUT_MS
+  const drainMs = configured === undefined ? appDefaultMs : Number(configured)
+  return durationMs(grace) > drainMs
+    ? []
+    : [`${serviceName} is killed ${grace} after SIGTERM, before its ${drainMs} ms drain ends`]
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(stringsIn)
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn)
+  return []
+}
+
+/** Where Compose mounts a service's secrets. */
+const secretsDir = '/run/secrets/'
+
+function secretReferenceProblems(compose: ComposeFile): string[] {
+  const problems = stringsIn(compose)
+    .flatMap(variableReferences)
+    .filter(({ name, operator }) => secretName.test(name) && operator !== ':?')
+    .map(({ whole }) => `${whole} can run without its secret: write \${NAME:?message}`)
+  return [...new Set(problems)]
+}
+
+function secretSettingProblems(serviceName: string, service: ComposeService): string[] {
+  return Object.entries(environmentOf(service))
+    .filter(([key]) => secretName.test(key))
+    .flatMap(([key, value]) => {
+      if (key.endsWith('_FILE')) {
+        const secret = value.startsWith(secretsDir) ? value.slice(secretsDir.length) : undefined
+        return secret !== undefined && secretNamesOf(service).includes(secret)
+          ? []
+          : [`${serviceName}'s ${key} is not a secret the service mounts`]
+      }
+      return variableReferences(value).some(({ operator }) => operator === ':?')
+        ? []
+        : [
+            `${serviceName}'s ${key} is written in the file instead of required from the environment`,
+          ]
+    })
+}
+
+/**
+ * For a file whose secrets must all be given: a secret-named variable is only ever read with
+ * `${NAME:?message}` (no default, no empty value), a secret-named setting takes its value from such
+ * a variable, and a `*_FILE` setting points at a secret the service mounts.
+ */
+export const secretDefaultProblems: ComposeRule = (compose) => [
+  ...secretReferenceProblems(compose),
+  ...servicesOf(compose).flatMap(([name, service]) => secretSettingProblems(name, service)),
+]
+
+export const secretProblems: ComposeRule = (compose) => {
+  const declared = compose.secrets ?? {}
+  const withoutSource = Object.entries(declared)
+    .filter(([, secret]) => secret.file === undefined && secret.environment === undefined)
+    .map(([name]) => `the secret "${name}" has neither a file nor an environment variable`)
+  return [
+    ...declaredVsUsed('secret', Object.keys(declared), usage(compose, secretNamesOf)),
+    ...withoutSource,
+  ]
+}
+
+/** Services of the profile that publish any port on the host. */
+export function publishingServices(compose: ComposeFile, profile?: string): string[] {
+  return servicesInProfile(compose, profile)
+    .filter(([, service]) => (service.ports ?? []).length > 0)
+    .map(([name]) => name)
 }

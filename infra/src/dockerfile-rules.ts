@@ -157,7 +157,9 @@ export const sourcesCopiedBeforeInstall: DockerfileRule = (dockerfile) => {
   })
 }
 
-const secretName = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|DATABASE_URL|REDIS_URL/i
+/** Names of settings that hold a secret, or a URL that may carry one. */
+export const secretName =
+  /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY|DATABASE_URL|REDIS_URL/i
 
 /** Build args and image env end up in the image's history and metadata for anyone to read. */
 export const secretsInArgOrEnv: DockerfileRule = (dockerfile) =>

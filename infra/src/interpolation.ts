@@ -3,14 +3,25 @@
 const reference =
   /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g
 
+export interface VariableReference {
+  /** As written, e.g. `${A:-1}`. */
+  whole: string
+  name: string
+  /** `:-`, `-`, `:?`, `?`, `:+` or `+`; undefined for a plain `$A` or `${A}`. */
+  operator: string | undefined
+}
+
+/** Every variable reference in `text`, in order; `$$` escapes are not references. */
+export function variableReferences(text: string): VariableReference[] {
+  return [...text.matchAll(reference)].flatMap(([whole, braced, operator, , bare]) => {
+    const name = braced ?? bare
+    return name === undefined ? [] : [{ whole, name, operator }]
+  })
+}
+
 /** Names of the variables a Compose file reads, in order of first use. */
 export function variablesIn(text: string): string[] {
-  const names = new Set<string>()
-  for (const match of text.matchAll(reference)) {
-    const name = match[1] ?? match[4]
-    if (name !== undefined) names.add(name)
-  }
-  return [...names]
+  return [...new Set(variableReferences(text).map(({ name }) => name))]
 }
 
 type Environment = Readonly<Record<string, string | undefined>>
@@ -53,7 +64,7 @@ export function interpolate(text: string, env: Environment): string {
 
 /** References that Compose would resolve to an empty string when the variable is unset. */
 export function referencesWithoutDefault(text: string): string[] {
-  return [...text.matchAll(reference)]
-    .filter(([whole, , operator]) => whole !== '$$' && operator !== ':-' && operator !== '-')
-    .map(([whole]) => whole)
+  return variableReferences(text)
+    .filter(({ operator }) => operator !== ':-' && operator !== '-')
+    .map(({ whole }) => whole)
 }

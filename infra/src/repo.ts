@@ -36,3 +36,15 @@ export function workspaceManifests(): string[] {
       .filter((manifest) => existsSync(join(repoRoot, manifest))),
   ]
 }
+
+/**
+ * The default apps/web/src/config.ts gives a numeric setting, read from its source: infra does not
+ * depend on the app, and the value has to stay in step with stop_grace_period and the like.
+ */
+export function webConfigDefault(name: string, source = readRepoFile('apps/web/src/config.ts')) {
+  const pattern = new RegExp(`\\b${name}:[^\\n]*\\.default\\(([\\d_]+)\\)`)
+  const value = pattern.exec(source)?.[1]
+  if (value === undefined)
+    throw new Error(`apps/web/src/config.ts gives ${name} no numeric default`)
+  return Number(value.replaceAll('_', ''))
+}

@@ -46,6 +46,11 @@ describe('dclint', () => {
     expect(lint(join(infraDir, 'compose.yml'))).toEqual([])
   })
 
+  test('infra/compose.prod.yml breaks no dclint rule but the name, which compose.yml gives', () => {
+    const messages = lint(join(infraDir, 'compose.prod.yml'))
+    expect(messages.map(({ rule }) => rule)).toEqual(['require-project-name-field'])
+  })
+
   test('a file outside the Compose specification is reported as invalid-schema', () => {
     const messages = lintText(
       'compose.invalid.yml',

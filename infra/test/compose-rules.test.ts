@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { parseCompose } from '../src/compose.js'
+import { durationMs, parseCompose } from '../src/compose.js'
 import {
   buildProblems,
   containerNameProblems,
@@ -10,10 +10,15 @@ import {
   imageProblems,
   networkProblems,
   publishedPortProblems,
+  scalingProblems,
+  secretDefaultProblems,
+  secretProblems,
+  servicesWithFixedHostPorts,
+  shutdownGraceProblems,
   undocumentedVariables,
   volumeProblems,
 } from '../src/compose-rules.js'
-import { infraDir, readRepoFile } from '../src/repo.js'
+import { infraDir, readRepoFile, webConfigDefault } from '../src/repo.js'
 
 const composeText = readRepoFile('infra/compose.yml')
 const compose = parseCompose(composeText)
@@ -236,6 +241,113 @@ describe('builds', () => {
       "a's build context /repo/missing does not exist",
       "b's Dockerfile /repo/Dockerfile does not exist",
       `c's build target "worker" is not a stage of /repo/infra/Dockerfile`,
+    ])
+  })
+})
+
+describe('stopping', () => {
+  test('durations are read as Compose writes them', () => {
+    expect(durationMs('30s')).toBe(30_000)
+    expect(durationMs('1m30s')).toBe(90_000)
+    expect(durationMs('1500ms')).toBe(1500)
+    expect(() => durationMs('30')).toThrow('"30" is not a Compose duration')
+  })
+
+  test("a grace period no longer than the drain, or Compose's 10 s default, is reported", () => {
+    const bad = parseCompose(`services:
+  short:
+    image: a:1
+    stop_grace_period: 10s
+  unset:
+    image: a:1
+  configured:
+    image: a:1
+    stop_grace_period: 30s
+    environment:
+      SHUTDOWN_TIMEOUT_MS: 45000
+`)
+    expect(shutdownGraceProblems(bad, 'short', 10_000)).toEqual([
+      'short is killed 10s after SIGTERM, before its 10000 ms drain ends',
+    ])
+    expect(shutdownGraceProblems(bad, 'unset', 10_000)).toEqual([
+      'unset is killed 10s after SIGTERM, before its 10000 ms drain ends',
+    ])
+    expect(shutdownGraceProblems(bad, 'configured', 10_000)).toEqual([
+      'configured is killed 30s after SIGTERM, before its 45000 ms drain ends',
+    ])
+  })
+
+  test("the app's default is read from its config source, and a missing one is an error", () => {
+    const source = 'SHUTDOWN_TIMEOUT_MS: integer(0).default(12_500),\nPORT: integer(1),\n'
+    expect(webConfigDefault('SHUTDOWN_TIMEOUT_MS', source)).toBe(12_500)
+    expect(() => webConfigDefault('PORT', source)).toThrow('gives PORT no numeric default')
+  })
+})
+
+describe('scaling', () => {
+  const bad = parseCompose(`services:
+  web:
+    image: a:1
+    ports: ['127.0.0.1:5000:5000']
+  worker:
+    image: a:1
+    ports: ['127.0.0.1::5000', '127.0.0.1:6000-6009:6000', '7000']
+  proxy:
+    image: nginx:1-alpine
+    profiles: [scale]
+    ports: [{ target: 80, published: 8080 }]
+`)
+
+  test('fixed host ports are told apart from picked ones, ranges and unpublished ones', () => {
+    expect(servicesWithFixedHostPorts(bad)).toEqual(['web'])
+    expect(servicesWithFixedHostPorts(bad, 'scale')).toEqual(['web', 'proxy'])
+  })
+
+  test('a scaled service with a fixed host port is reported', () => {
+    expect(scalingProblems(bad, 'scale', ['web', 'worker'])).toEqual([
+      'web publishes a fixed host port, so it cannot be scaled',
+    ])
+  })
+})
+
+describe('secrets', () => {
+  test('defaults, literal values and unmounted *_FILE paths of secrets are each reported', () => {
+    const bad = parseCompose(`services:
+  db:
+    image: postgres:15-alpine
+    environment:
+      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-dev}
+      POSTGRES_PASSWORD_FILE: /run/secrets/other
+  web:
+    image: a:1
+    environment:
+      REDIS_URL: redis://cache:6379
+      DATABASE_URL: \${DATABASE_URL:?set it}
+`)
+    expect(secretDefaultProblems(bad)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax, meant literally
+      '${POSTGRES_PASSWORD:-dev} can run without its secret: write ${NAME:?message}',
+      "db's POSTGRES_PASSWORD is written in the file instead of required from the environment",
+      "db's POSTGRES_PASSWORD_FILE is not a secret the service mounts",
+      "web's REDIS_URL is written in the file instead of required from the environment",
+    ])
+  })
+
+  test('an undeclared secret, an unused one and one without a source are reported', () => {
+    const bad = parseCompose(`services:
+  db:
+    image: postgres:15-alpine
+    secrets: [db_password]
+secrets:
+  spare:
+    file: ./spare.txt
+  empty: {}
+`)
+    expect(secretProblems(bad)).toEqual([
+      'db use the secret "db_password", which is not declared',
+      'the secret "spare" is declared but no service uses it',
+      'the secret "empty" is declared but no service uses it',
+      'the secret "empty" has neither a file nor an environment variable',
     ])
   })
 })

@@ -1,8 +1,14 @@
 import { describe, expect, test } from 'vitest'
-import { healthcheckArgv, parseCompose } from '../src/compose.js'
+import {
+  environmentOf as environmentOfService,
+  healthcheckArgv,
+  parseCompose,
+  servicesInProfile,
+} from '../src/compose.js'
+import { shutdownGraceProblems } from '../src/compose-rules.js'
 import { healthcheckCommand, parseDockerfile } from '../src/dockerfile.js'
 import { interpolate, referencesWithoutDefault } from '../src/interpolation.js'
-import { readRepoFile } from '../src/repo.js'
+import { readRepoFile, webConfigDefault } from '../src/repo.js'
 
 const composeText = readRepoFile('infra/compose.yml')
 // What Compose runs when no variable is set: the out-of-the-box stack.
@@ -11,9 +17,7 @@ const services = stack.services ?? {}
 const dockerfileStages = parseDockerfile(readRepoFile('infra/Dockerfile'))
 
 function environmentOf(service: string): Record<string, string> {
-  const environment = services[service]?.environment ?? {}
-  if (Array.isArray(environment)) throw new Error(`${service} must list its environment as a map`)
-  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value)]))
+  return environmentOfService(services[service] ?? {})
 }
 
 describe('out of the box', () => {
@@ -21,9 +25,20 @@ describe('out of the box', () => {
     expect(referencesWithoutDefault(composeText)).toEqual([])
   })
 
-  test('the project has a name and the four services of the stack', () => {
+  test('the project has a name; without a profile it runs the four services of the stack', () => {
     expect(stack.name).toMatch(/^[a-z0-9][a-z0-9_-]*$/)
-    expect(Object.keys(services).sort()).toEqual(['cache', 'client', 'db', 'web'])
+    expect(
+      servicesInProfile(stack)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['cache', 'client', 'db', 'web'])
+  })
+
+  test('the scale profile adds the proxy and nothing else', () => {
+    const scale = servicesInProfile(stack, 'scale').map(([name]) => name)
+    expect(
+      scale.filter((name) => !servicesInProfile(stack).some(([other]) => other === name)),
+    ).toEqual(['proxy'])
   })
 })
 
@@ -60,11 +75,17 @@ describe('web', () => {
     })
   })
 
-  test('publishes its PORT on 127.0.0.1, the port the image EXPOSEs', () => {
+  test('publishes its PORT, the port the image EXPOSEs, on 127.0.0.1:5000', () => {
     const web = dockerfileStages.find((stage) => stage.name === 'web')
     const exposed = web?.instructions.find(({ keyword }) => keyword === 'EXPOSE')?.args
     expect(exposed).toBe(environment.PORT)
     expect(services.web?.ports).toEqual([`127.0.0.1:5000:${environment.PORT}`])
+  })
+
+  test("is given longer to stop than the app's shutdown drain, SHUTDOWN_TIMEOUT_MS", () => {
+    const appDefaultMs = webConfigDefault('SHUTDOWN_TIMEOUT_MS')
+    expect(appDefaultMs).toBeGreaterThan(0)
+    expect(shutdownGraceProblems(stack, 'web', appDefaultMs)).toEqual([])
   })
 })
 

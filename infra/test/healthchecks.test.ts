@@ -83,6 +83,18 @@ describe('the health checks of web and client, run against a stand-in API', () =
     expect(await exitCode(healthcheckOf('web'), { PORT: '1' })).toBe(1)
   })
 
+  test('the proxy check passes while /health answers 200 through it and fails on 503', async () => {
+    // The check targets the proxy's own port inside its container; here, the stand-in's.
+    const check = healthcheckOf('proxy').map((arg) =>
+      arg.replace('http://127.0.0.1:8080/', `http://127.0.0.1:${port}/`),
+    ) as [string, ...string[]]
+    expect(check).toContain(`http://127.0.0.1:${port}/health`)
+    healthStatus = 200
+    expect(await exitCode(check, {})).toBe(0)
+    healthStatus = 503
+    expect(await exitCode(check, {})).not.toBe(0)
+  })
+
   test('the client check passes while the API at API_URL is healthy and fails otherwise', async () => {
     const env = { API_URL: `http://127.0.0.1:${port}` }
     healthStatus = 200

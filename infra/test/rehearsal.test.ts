@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
+import { createTestKeyspace, type TestKeyspace } from '@repo/testing/redis'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  buildContextFiles,
+  buildEnvironment,
+  copyFiles,
+  filesUnder,
+  node24Binary,
+  payloadBytes,
+  run,
+} from '../src/rehearsal.js'
+import { repoRoot } from '../src/repo.js'
+
+// The one slow test of infra: each image's build steps, run by the script the Dockerfile runs, on a
+// fresh copy of the build context, then the results started on Node 24 as the images start them.
+const apps = ['web', 'client'] as const
+type App = (typeof apps)[number]
+
+const scratch = mkdtempSync(join(tmpdir(), 'infra-rehearsal-'))
+const outDir = (app: App) => join(scratch, `${app}-out`)
+const node24 = node24Binary()
+const builds = new Map<App, { code: number | null; output: string }>()
+
+let database: TestDatabase | undefined
+let keyspace: TestKeyspace | undefined
+let web: ChildProcess | undefined
+let webLog = ''
+let baseUrl = ''
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Like a build stage: the whole context copied in, then build-app.sh, then only <outdir> kept. */
+async function rehearseBuild(app: App) {
+  const context = join(scratch, `${app}-context`)
+  copyFiles(buildContextFiles(repoRoot), repoRoot, context)
+  const result = await run('sh', ['infra/scripts/build-app.sh', 'build', app, outDir(app)], {
+    cwd: context,
+    env: buildEnvironment(process.env),
+  })
+  builds.set(app, result)
+  rmSync(context, { recursive: true, force: true })
+}
+
+async function waitForHealth(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (web?.exitCode !== null) throw new Error(`web exited early:\n${webLog}`)
+    const ok = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`web did not answer /health within ${timeoutMs} ms:\n${webLog}`)
+}
+
+beforeAll(async () => {
+  for (const app of apps) await rehearseBuild(app)
+  for (const app of apps) {
+    const { code, output } = builds.get(app) ?? {}
+    if (code !== 0) throw new Error(`build-app.sh build ${app} exited ${code}:\n${output}`)
+  }
+  database = await createTestDatabase()
+  keyspace = createTestKeyspace()
+  const port = await freePort()
+  baseUrl = `http://127.0.0.1:${port}`
+  // Only what compose.yml gives the container, and the image's NODE_ENV: nothing of this machine.
+  web = spawn(node24, ['dist/server/index.js'], {
+    cwd: outDir('web'),
+    env: {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: keyspace.url,
+      REDIS_KEY_PREFIX: keyspace.prefix,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  web.stdout?.on('data', (chunk: Buffer) => {
+    webLog += chunk
+  })
+  web.stderr?.on('data', (chunk: Buffer) => {
+    webLog += chunk
+  })
+  await waitForHealth(30_000)
+}, 180_000)
+
+afterAll(async () => {
+  if (web?.exitCode === null) web.kill('SIGKILL')
+  await database?.drop()
+  await keyspace?.clear()
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+describe('what each final stage copies', () => {
+  test('web gets its server bundle, its migrations and a package.json, and no node_modules', () => {
+    const files = filesUnder(outDir('web'))
+    expect(files).toContain('dist/server/index.js')
+    expect(files.filter((file) => file.startsWith('dist/migrations/')).length).toBeGreaterThan(0)
+    expect(files.filter((file) => !/^dist\/(server|migrations)\//.test(file))).toEqual([
+      'package.json',
+    ])
+  })
+
+  test('client gets its bundle and a package.json only', () => {
+    expect(filesUnder(outDir('client'))).toEqual(['dist/index.js', 'package.json'])
+  })
+
+  test.each(apps)('the %s payload stays a bundle: under 8 MB', (app) => {
+    const bytes = payloadBytes(outDir(app))
+    console.log(`payload of the ${app} image (its final stage's COPY --from): ${bytes} bytes`)
+    expect(bytes).toBeLessThan(8_000_000)
+  })
+})
+
+describe('the built web on Node 24 with NODE_ENV=production, against PostgreSQL and Redis', () => {
+  test('runs on Node 24, the major version of the images', async () => {
+    const { output } = await run(node24, ['--version'], { cwd: scratch, env: {} })
+    expect(output.trim()).toMatch(/^v24\./)
+  })
+
+  test('/health answers 200 healthy', async () => {
+    const response = await fetch(`${baseUrl}/health`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ status: 'healthy' })
+  })
+
+  test('/status answers 200 with the database and the cache connected', async () => {
+    const response = await fetch(`${baseUrl}/status`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
+      banco_dados: 'conectado',
+      cache: 'conectado',
+      status: 'ok',
+    })
+  })
+
+  test('the built client passes its round of checks with --once and exits 0', async () => {
+    const result = await run(node24, ['dist/index.js', '--once'], {
+      cwd: outDir('client'),
+      env: { NODE_ENV: 'production', API_URL: baseUrl },
+    })
+    expect(result.code, result.output).toBe(0)
+  })
+
+  test('SIGTERM stops web with exit code 0', async () => {
+    const server = web
+    if (server === undefined || server.exitCode !== null)
+      throw new Error(`web is not running:\n${webLog}`)
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    expect(await exited, webLog).toBe(0)
+  })
+})
