@@ -23,7 +23,7 @@ const productionEnv = {
   POSTGRES_DB: 'app',
   POSTGRES_USER: 'app_owner',
   DB_PASSWORD_FILE: '/srv/secrets/db_password',
-  DATABASE_URL: 'postgres://app_owner:s3cret@db:5432/app',
+  DATABASE_URL_FILE: '/srv/secrets/database_url',
   REDIS_URL: 'redis://cache:6379',
 }
 
@@ -59,13 +59,17 @@ describe('secrets are required', () => {
   })
 })
 
-describe('the database password comes from a Compose secret file', () => {
+describe('the database password comes from Compose secret files', () => {
   const resolved = resolve(productionEnv)
 
-  test('db_password is declared from DB_PASSWORD_FILE, and used', () => {
+  test('db_password and database_url are declared from their files, and used', () => {
     expect(secretProblems(production)).toEqual([])
-    expect(resolved.secrets).toEqual({ db_password: { file: productionEnv.DB_PASSWORD_FILE } })
+    expect(resolved.secrets).toEqual({
+      db_password: { file: productionEnv.DB_PASSWORD_FILE },
+      database_url: { file: productionEnv.DATABASE_URL_FILE },
+    })
     expect(secretNamesOf(resolved.services?.db ?? {})).toEqual(['db_password'])
+    expect(secretNamesOf(resolved.services?.web ?? {})).toEqual(['database_url'])
   })
 
   test('db reads it through POSTGRES_PASSWORD_FILE and has no POSTGRES_PASSWORD left', () => {
@@ -76,11 +80,13 @@ describe('the database password comes from a Compose secret file', () => {
     })
   })
 
-  test('web connects with the DATABASE_URL and REDIS_URL it is given', () => {
-    expect(environmentOf(resolved.services?.web ?? {})).toMatchObject({
-      DATABASE_URL: productionEnv.DATABASE_URL,
+  test('web reads DATABASE_URL from its secret file and keeps no password in its environment', () => {
+    const environment = environmentOf(resolved.services?.web ?? {})
+    expect(environment).toMatchObject({
+      DATABASE_URL_FILE: '/run/secrets/database_url',
       REDIS_URL: productionEnv.REDIS_URL,
     })
+    expect(environment).not.toHaveProperty('DATABASE_URL')
   })
 })
 

@@ -45,4 +45,35 @@ describe('parseConfig', () => {
       /^(?!.*s3cret)/,
     )
   })
+
+  it('reads DATABASE_URL and REDIS_URL from the files *_FILE names, trimmed', () => {
+    const files: Record<string, string> = {
+      '/run/secrets/database_url': 'postgres://u:p@db:5432/app\n',
+      '/run/secrets/redis_url': 'redis://:p@cache:6379\n',
+    }
+    const config = parseConfig(
+      { DATABASE_URL_FILE: '/run/secrets/database_url', REDIS_URL_FILE: '/run/secrets/redis_url' },
+      (path) => files[path] ?? '',
+    )
+    expect(config.DATABASE_URL).toBe('postgres://u:p@db:5432/app')
+    expect(config.REDIS_URL).toBe('redis://:p@cache:6379')
+  })
+
+  it('refuses a variable given both directly and as a file', () => {
+    expect(() => parseConfig({ ...required, DATABASE_URL_FILE: '/x' }, () => '')).toThrow(
+      'Set DATABASE_URL or DATABASE_URL_FILE, not both',
+    )
+  })
+
+  it('names the variable whose file cannot be read', () => {
+    expect(() =>
+      parseConfig({ REDIS_URL: required.REDIS_URL, DATABASE_URL_FILE: '/nonexistent/secret' }),
+    ).toThrow(/DATABASE_URL_FILE names a file that cannot be read \(ENOENT\)/)
+  })
+
+  it('validates a value read from a file like any other', () => {
+    expect(() =>
+      parseConfig({ REDIS_URL: required.REDIS_URL, DATABASE_URL_FILE: '/f' }, () => 'mysql://x'),
+    ).toThrow(/DATABASE_URL must start with/)
+  })
 })

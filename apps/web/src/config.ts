@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -48,8 +49,34 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Validates the environment; the error names every bad variable, never its value (it may hold a password). */
-export function parseConfig(env: Env): Config {
+/** Variables that may instead be read from a file named by `<NAME>_FILE`, as Compose and Kubernetes secrets are. */
+const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL'] as const
+
+function readSecretFiles(env: Env, readFile: (path: string) => string): Env {
+  const resolved = { ...env }
+  for (const name of SECRET_VARIABLES) {
+    const path = env[`${name}_FILE`]
+    if (path === undefined) continue
+    if (env[name] !== undefined) throw new ConfigError(`Set ${name} or ${name}_FILE, not both`)
+    try {
+      resolved[name] = readFile(path).trim()
+    } catch (error) {
+      const reason = (error as { code?: string }).code ?? 'unreadable'
+      throw new ConfigError(`${name}_FILE names a file that cannot be read (${reason}): ${path}`)
+    }
+  }
+  return resolved
+}
+
+/**
+ * Validates the environment; the error names every bad variable, never its value (it may hold a password).
+ * `DATABASE_URL_FILE`/`REDIS_URL_FILE` name files to read those two from instead.
+ */
+export function parseConfig(
+  rawEnv: Env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Config {
+  const env = readSecretFiles(rawEnv, readFile)
   const result = ConfigSchema.safeParse(env)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => {
