@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net'
+import { freePort } from '@repo/testing/ports'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ROUND_CHECKS } from './checks.js'
 import { runClient, startClient } from './test-support/client-process.js'
-import { findUnusedPort } from './test-support/ports.js'
 import { startWebServer, type WebServer } from './test-support/web-server.js'
 
 const CHECK_NAMES = ROUND_CHECKS.map((check) => check.name)
@@ -43,7 +43,7 @@ describe('against the real web app', () => {
 describe('against a web app whose Redis is a closed port', () => {
   let web: WebServer
   beforeAll(async () => {
-    web = await startWebServer({ redisUrl: `redis://127.0.0.1:${await findUnusedPort()}` })
+    web = await startWebServer({ redisUrl: `redis://127.0.0.1:${await freePort()}` })
   }, START_WEB_TIMEOUT_MS)
   afterAll(() => web?.stop())
 
@@ -65,7 +65,7 @@ describe('against a web app whose Redis is a closed port', () => {
 
 describe('against a closed port', () => {
   test('--once fails every check, names them and exits 1', async () => {
-    const port = await findUnusedPort()
+    const port = await freePort()
 
     const run = await runClient(['--once'], { API_URL: `http://127.0.0.1:${port}` })
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type NodeProcess, spawnNodeWithTsx } from './child.js'
+import { type NodeProcess, spawnNodeWithTsx } from '@repo/testing/node-process'
 
 const clientRoot = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { type NodeProcess, spawnNodeWithTsx } from '@repo/testing/node-process'
+import { freePort } from '@repo/testing/ports'
 import { createTestDatabase } from '@repo/testing/postgres'
 import { createTestKeyspace, TEST_REDIS_URL } from '@repo/testing/redis'
-import { type NodeProcess, spawnNodeWithTsx } from './child.js'
-import { findUnusedPort } from './ports.js'
 
 const HEALTHY_WITHIN_MS = 30_000
 
@@ -21,7 +21,7 @@ export async function startWebServer({ redisUrl = TEST_REDIS_URL } = {}): Promis
   const appUrl = import.meta.resolve('web/app')
   const database = await createTestDatabase()
   const keyspace = createTestKeyspace()
-  const port = await findUnusedPort()
+  const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   let server: NodeProcess | undefined
   const stop = async () => {
