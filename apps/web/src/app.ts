@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Cache } from '@repo/cache/client'
 import type { Db } from '@repo/db/client'
-import { isDatabaseUnavailable } from '@repo/db/client'
+import { isDatabaseUnavailable, isLoginRefused } from '@repo/db/client'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { methodNotAllowed } from 'hono/method-not-allowed'
@@ -54,22 +54,19 @@ export function createApp({ db, cache, config, logger = createLogger(config.LOG_
   app.onError((error, c) => {
     if (error instanceof ApiError)
       return errorResponse(c, error.status, error.message, error.detalhes)
-    if (isDatabaseUnavailable(error) || isDatabaseLoginRefused(error)) {
+    if (isDatabaseUnavailable(error) || isLoginRefused(error)) {
       const database = describeEndpoint(config.DATABASE_URL)
       logger.warn('database unavailable', { database, ...describeError(error) })
       return errorResponse(c, 503, 'Banco de dados indisponível')
     }
-    if (error instanceof HTTPException) return errorResponse(c, error.status, error.message)
+    // Raised by Hono itself, with an English message: answer in the API's language.
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, error.status, 'Requisição inválida')
+    }
     logger.error('unexpected error', { ...describeError(error), stack: error.stack })
     return errorResponse(c, 500, 'Erro interno do servidor')
   })
   return app
-}
-
-/** SQLSTATE class 28 (e.g. a password changed on the server): the database is out of reach, not a bug. */
-function isDatabaseLoginRefused(error: Error): boolean {
-  const { code } = error as { code?: unknown }
-  return typeof code === 'string' && code.startsWith('28')
 }
 
 function onMethodNotAllowed(c: Parameters<typeof errorResponse>[0], methods: string[]) {

@@ -15,7 +15,6 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const databaseUnavailable = () => new ApiError(503, 'Banco de dados indisponível')
 export const cacheUnavailable = () => new ApiError(503, 'Cache indisponível')
 
 export function errorResponse(

@@ -82,3 +82,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Class 08 of SQLSTATE: connection exceptions.
   return typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))
 }
+
+/**
+ * True when the server refused the login (SQLSTATE class 28, e.g. a password rotated on the server). Not worth
+ * retrying at start, yet while serving it means the database is out of reach, not a bug in the request.
+ */
+export function isLoginRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('28')
+}
