@@ -93,6 +93,10 @@ interface PostRoutesDeps {
 
 export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
   const parseCachedPage = (cached: unknown) => PostListSchema.safeParse(cached).data
+  const cacheEndpoint = describeEndpoint(config.REDIS_URL)
+  // Debug only: while Redis is down every read would log it, and the client already logs the outage.
+  const reportCacheBypass = (error: Error) =>
+    logger.debug('posts cache bypassed', { cache: cacheEndpoint, ...describeError(error) })
 
   // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
   return new OpenAPIHono()
@@ -106,6 +110,7 @@ export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
         ttlSeconds: config.CACHE_TTL_SECONDS,
         load: () => readPage(db, PAGE_LIMIT_DEFAULT, 0),
         parse: parseCachedPage,
+        onCacheError: reportCacheBypass,
       })
       return c.json({ ...value, fonte: hit ? 'cache' : 'banco_de_dados' } as const, 200)
     })
@@ -120,7 +125,7 @@ export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
         await invalidate(cache, POSTS_CACHE_KEY)
       } catch (error) {
         logger.warn('could not invalidate the posts cache', {
-          cache: describeEndpoint(config.REDIS_URL),
+          cache: cacheEndpoint,
           ...describeError(error),
         })
       }
