@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net'
 import { ErrorSchema } from '@repo/contracts/errors'
+import { type HangingServer, startHangingServer } from '@repo/testing/hanging-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
 import { rawHttp } from './raw-http.js'
@@ -10,13 +10,11 @@ const REQUEST_TIMEOUT_MS = '300'
 const TIMED_OUT = { erro: 'Tempo limite da requisição esgotado' }
 
 describe('with a database that accepts connections and never answers', () => {
-  let silent: Server
-  const sockets = new Set<Socket>()
+  let silent: HangingServer
   let env: TestEnv
   beforeAll(async () => {
-    silent = createServer((socket) => sockets.add(socket))
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    const { port } = silent.address() as { port: number }
+    silent = await startHangingServer()
+    const { port } = silent
     env = await createTestEnv({
       databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
       env: { REQUEST_TIMEOUT_MS },
@@ -24,8 +22,7 @@ describe('with a database that accepts connections and never answers', () => {
   })
   afterAll(async () => {
     await env?.close()
-    for (const socket of sockets) socket.destroy()
-    await new Promise((resolve) => silent.close(resolve))
+    await silent.close()
   })
 
   it.each([

@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net'
 import { StatusSchema } from '@repo/contracts/status'
+import { type HangingServer, startHangingServer } from '@repo/testing/hanging-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   CLOSED_POSTGRES_URL,
@@ -75,13 +75,11 @@ describe('when the database is down', () => {
 })
 
 describe('when both dependencies accept connections but never answer', () => {
-  let silent: Server
-  const sockets = new Set<Socket>()
+  let silent: HangingServer
   let env: TestEnv
   beforeAll(async () => {
-    silent = createServer((socket) => sockets.add(socket))
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    const { port } = silent.address() as { port: number }
+    silent = await startHangingServer()
+    const { port } = silent
     env = await createTestEnv({
       databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
       redisUrl: `redis://127.0.0.1:${port}`,
@@ -89,8 +87,7 @@ describe('when both dependencies accept connections but never answer', () => {
   })
   afterAll(async () => {
     await env.close()
-    for (const socket of sockets) socket.destroy()
-    await new Promise((resolve) => silent.close(resolve))
+    await silent.close()
   })
 
   it('GET /status still answers 503 within 2 seconds', async () => {
