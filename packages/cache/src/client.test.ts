@@ -57,14 +57,14 @@ describe('createCache', () => {
 
     const ping = await timed(() => cache.ping())
     expect(ping.result.status).toBe('rejected')
-    expect(ping.ms).toBeLessThan(200)
+    expect(ping.ms).toBeLessThan(600)
 
     await eventually(() => expect(errors.length).toBeGreaterThanOrEqual(2))
     expect(errors[0]?.message).toMatch(/ECONNREFUSED/)
 
     const close = await timed(() => cache.close())
     expect(close.result.status).toBe('fulfilled')
-    expect(close.ms).toBeLessThan(500)
+    expect(close.ms).toBeLessThan(1000)
   })
 
   it('when its Redis is killed and started again on the same port, the same cache works again by itself', async () => {
@@ -89,9 +89,9 @@ describe('createCache', () => {
       const cache = open(`redis://127.0.0.1:${server.port}`, { commandTimeoutMs: 300 })
       const ping = await timed(() => cache.ping())
       expect(ping.result.status).toBe('rejected')
-      expect(ping.ms).toBeLessThan(500)
+      expect(ping.ms).toBeLessThan(1000)
       const close = await timed(() => cache.close())
-      expect(close.ms).toBeLessThan(500)
+      expect(close.ms).toBeLessThan(1000)
     } finally {
       await server.close()
     }
@@ -109,7 +109,7 @@ describe('createCache', () => {
         reason: expect.any(CommandTimeoutError),
       })
       expect(ping.ms).toBeGreaterThanOrEqual(250)
-      expect(ping.ms).toBeLessThan(600)
+      expect(ping.ms).toBeLessThan(1000)
     } finally {
       privateRedis.thaw()
     }
@@ -125,7 +125,7 @@ describe('createCache', () => {
       const pending = cache.client.get(cache.key('never-answered'))
       const close = await timed(() => cache.close())
       expect(close.result.status).toBe('fulfilled')
-      expect(close.ms).toBeLessThan(600)
+      expect(close.ms).toBeLessThan(1000)
       await expect(pending).rejects.toThrow()
     } finally {
       privateRedis.thaw()
