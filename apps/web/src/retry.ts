@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { abortable } from '@repo/async/deadline'
 import { describeError, type Logger } from './logger.js'
 
 export interface RetryOptions {
@@ -43,14 +44,4 @@ export async function retryWithBackoff<T>(
       await sleep(delayMs, undefined, { signal })
     }
   }
-}
-
-/** Settles like `promise`, or rejects with the signal's reason as soon as it is aborted. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

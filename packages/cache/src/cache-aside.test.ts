@@ -5,8 +5,7 @@ import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redi
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CacheAsideOptions, cacheAside, invalidate } from './cache-aside.js'
-import { type Cache, type CacheOptions, createCache } from './client.js'
-import { CommandTimeoutError } from './timeout.js'
+import { type Cache, type CacheOptions, CommandTimeoutError, createCache } from './client.js'
 
 interface Page {
   posts: string[]

@@ -1,14 +1,9 @@
-import type { Cache } from './client.js'
-import {
-  deleteAndAdvanceGeneration,
-  readEntry,
-  type StoredEntry,
-  storeIfGenerationUnchanged,
-} from './generation.js'
-import { Flights } from './single-flight.js'
+import { asError } from './as-error.js'
+import type { Cache, LoadInFlight } from './client.js'
+import { generationKey } from './keys.js'
 
 export interface CacheAsideOptions<T> {
-  /** Logical key, e.g. 'posts_cache' (prefixed by cache.key). */
+  /** Logical key, e.g. POSTS_CACHE_KEY (prefixed by cache.key). */
   key: string
   ttlSeconds: number
   /** The source of truth (the database). */
@@ -19,44 +14,54 @@ export interface CacheAsideOptions<T> {
   onCacheError?: (error: Error) => void
 }
 
-const flightsByCache = new WeakMap<Cache, Flights>()
+// Every cached key has a generation counter next to it. An invalidation bumps it, and a fill stores its value
+// only if the generation is still the one it saw before loading, so a value loaded before an invalidation can
+// never be stored after it, whichever instance invalidated.
 
-function flightsOf(cache: Cache): Flights {
-  let flights = flightsByCache.get(cache)
-  if (!flights) {
-    flights = new Flights()
-    flightsByCache.set(cache, flights)
-  }
-  return flights
-}
+/** The generation of a key that was never invalidated. */
+const NO_GENERATION = ''
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
-}
+const DELETE_AND_ADVANCE_GENERATION = `
+redis.call('DEL', KEYS[1])
+return redis.call('INCR', KEYS[2])
+`
+
+const SET_IF_GENERATION_UNCHANGED = `
+local current = redis.call('GET', KEYS[2]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`
 
 type Lookup<T> = { found: true; value: T } | { found: false; generation: string | undefined }
 
+/** The cached value and its generation, in one round trip; a miss without generation when Redis fails. */
 async function lookup<T>(
   cache: Cache,
   dataKey: string,
   options: CacheAsideOptions<T>,
 ): Promise<Lookup<T>> {
-  let entry: StoredEntry
+  let data: string | null
+  let generation: string
   try {
-    entry = await readEntry(cache, dataKey)
+    const [value = null, stored = null] = await cache.withTimeout(
+      cache.client.mGet([dataKey, generationKey(dataKey)]),
+    )
+    data = value
+    generation = stored ?? NO_GENERATION
   } catch (error) {
     options.onCacheError?.(asError(error))
     return { found: false, generation: undefined }
   }
-  if (entry.data === null) return { found: false, generation: entry.generation }
+  if (data === null) return { found: false, generation }
   try {
-    const value = options.parse(JSON.parse(entry.data))
+    const value = options.parse(JSON.parse(data))
     if (value !== undefined) return { found: true, value }
   } catch {
     // Unparseable JSON, or a parse function that throws: both are a miss.
   }
   options.onCacheError?.(new Error(`Cached value under ${dataKey} is invalid; reloading it`))
-  return { found: false, generation: entry.generation }
+  return { found: false, generation }
 }
 
 async function loadAndStore<T>(
@@ -69,13 +74,40 @@ async function loadAndStore<T>(
   // Without a generation Redis just failed us; storing would only wait on it again.
   if (generation !== undefined) {
     try {
-      const data = JSON.stringify(value)
-      await storeIfGenerationUnchanged(cache, dataKey, generation, data, options.ttlSeconds)
+      await cache.withTimeout(
+        cache.client.eval(SET_IF_GENERATION_UNCHANGED, {
+          keys: [dataKey, generationKey(dataKey)],
+          arguments: [generation, JSON.stringify(value), String(options.ttlSeconds)],
+        }),
+      )
     } catch (error) {
       options.onCacheError?.(asError(error))
     }
   }
   return value
+}
+
+/**
+ * Joins the load in flight for `dataKey` if it started at the same generation, or starts one. A caller that saw
+ * a newer generation (an invalidation happened since) gets a load of its own.
+ */
+function joinLoad<T>(
+  loads: Map<string, LoadInFlight>,
+  dataKey: string,
+  generation: string | undefined,
+  load: () => Promise<T>,
+): Promise<T> {
+  const current = loads.get(dataKey)
+  if (current && current.generation === generation) return current.promise as Promise<T>
+
+  const promise = load()
+  const flight: LoadInFlight = { generation, promise }
+  loads.set(dataKey, flight)
+  const land = () => {
+    if (loads.get(dataKey) === flight) loads.delete(dataKey)
+  }
+  promise.then(land, land)
+  return promise
 }
 
 /**
@@ -91,18 +123,20 @@ export async function cacheAside<T>(
   const cached = await lookup(cache, dataKey, options)
   if (cached.found) return { value: cached.value, hit: true }
 
-  const value = await flightsOf(cache).join(dataKey, cached.generation, () =>
+  const value = await joinLoad(cache.loadsInFlight, dataKey, cached.generation, () =>
     loadAndStore(cache, dataKey, cached.generation, options),
   )
   return { value, hit: false }
 }
 
 /**
- * Deletes the cached value; a fill whose load started before this call will not store its value.
- * Rejects when Redis fails.
+ * Deletes the cached value and advances its generation, atomically: a fill whose load started before this call
+ * will not store its value. Rejects when Redis fails.
  */
 export async function invalidate(cache: Cache, key: string): Promise<void> {
   const dataKey = cache.key(key)
-  flightsOf(cache).forget(dataKey)
-  await deleteAndAdvanceGeneration(cache, dataKey)
+  cache.loadsInFlight.delete(dataKey)
+  await cache.withTimeout(
+    cache.client.eval(DELETE_AND_ADVANCE_GENERATION, { keys: [dataKey, generationKey(dataKey)] }),
+  )
 }

@@ -4,8 +4,7 @@ import { freePort } from '@repo/testing/ports'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { createTestKeyspace, TEST_REDIS_URL } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Cache, type CacheOptions, createCache } from './client.js'
-import { CommandTimeoutError } from './timeout.js'
+import { type Cache, type CacheOptions, CommandTimeoutError, createCache } from './client.js'
 
 const keyspace = createTestKeyspace()
 const caches: Cache[] = []

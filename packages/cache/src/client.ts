@@ -1,5 +1,6 @@
+import { withTimeout } from '@repo/async/deadline'
 import { createClient, type RedisClientType } from 'redis'
-import { withTimeout } from './timeout.js'
+import { asError } from './as-error.js'
 
 export type RedisClient = RedisClientType
 
@@ -14,8 +15,25 @@ export interface CacheOptions {
   onError?: (error: Error) => void
 }
 
+/** A cache-aside load under way in this process, and the generation its key had when it started. */
+export interface LoadInFlight {
+  generation: string | undefined
+  promise: Promise<unknown>
+}
+
+/** A Redis command that got no answer in time: the server hangs or the network dropped it. */
+export class CommandTimeoutError extends Error {
+  override name = 'CommandTimeoutError'
+
+  constructor(timeoutMs: number) {
+    super(`Redis did not answer within ${timeoutMs} ms`)
+  }
+}
+
 export interface Cache {
   readonly client: RedisClient
+  /** Cache-aside loads in flight, one per key, so that concurrent misses in this process share one load. */
+  readonly loadsInFlight: Map<string, LoadInFlight>
   /** keyPrefix + name */
   key(name: string): string
   isReady(): boolean
@@ -35,10 +53,6 @@ const SILENT_SOCKET_TIMEOUT_MS = 5_000
 function reconnectDelay(retries: number): number {
   const backoff = Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS)
   return backoff + Math.floor(Math.random() * 200)
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
 }
 
 /**
@@ -82,7 +96,10 @@ export function createCache(url: string, options: CacheOptions = {}): Cache {
     if (!closing) report(error)
   })
 
-  const timed = <T>(command: Promise<T>) => withTimeout(command, commandTimeoutMs)
+  // node-redis only times out commands still waiting to be written; once a command is on the wire, a hung
+  // server would keep it pending forever.
+  const timed = <T>(command: Promise<T>) =>
+    withTimeout(command, commandTimeoutMs, () => new CommandTimeoutError(commandTimeoutMs))
 
   async function closeGracefully(): Promise<void> {
     try {
@@ -95,6 +112,7 @@ export function createCache(url: string, options: CacheOptions = {}): Cache {
 
   return {
     client,
+    loadsInFlight: new Map(),
     key: (name) => `${keyPrefix}${name}`,
     isReady: () => client.isReady,
     async ping() {

@@ -3,7 +3,8 @@ import { freePort } from '@repo/testing/ports'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Cache, createCache } from './client.js'
-import { DEFAULT_COUNTER_KEY, incrementCounter, readCounter } from './counter.js'
+import { incrementCounter, readCounter } from './counter.js'
+import { COUNTER_KEY } from './keys.js'
 
 const keyspace = createTestKeyspace()
 let cache: Cache
@@ -44,7 +45,7 @@ describe('counter', () => {
   it('without a key, both use contador_requisicoes under the cache prefix', async () => {
     expect(await incrementCounter(cache)).toBe(1)
     expect(await readCounter(cache)).toBe(1)
-    expect(await cache.client.get(`${keyspace.prefix}${DEFAULT_COUNTER_KEY}`)).toBe('1')
+    expect(await cache.client.get(`${keyspace.prefix}${COUNTER_KEY}`)).toBe('1')
   })
 
   it('readCounter rejects when the key holds something other than an integer', async () => {

@@ -87,25 +87,15 @@ export const PostIdParamSchema = z.object({
 export const PostSourceSchema = z.enum(['banco_de_dados', 'cache'])
 export type PostSource = z.infer<typeof PostSourceSchema>
 
+/** A page of posts and the total number of posts: what the database gives and the cache stores. */
+export const PostPageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  posts: z.array(PostSchema),
+})
+export type PostPage = z.infer<typeof PostPageSchema>
+
+/** A page as the API answers it: with where it came from. */
 export const PostListSchema = z
-  .object({
-    fonte: PostSourceSchema,
-    total: z.number().int().nonnegative(),
-    posts: z.array(PostSchema),
-  })
+  .object({ fonte: PostSourceSchema, ...PostPageSchema.shape })
   .meta({ id: 'PostList' })
 export type PostList = z.infer<typeof PostListSchema>
-
-export const CounterSchema = z
-  .object({ contador: z.number().int().positive() })
-  .meta({ id: 'Counter' })
-export type Counter = z.infer<typeof CounterSchema>
-
-export const StatsSchema = z
-  .object({
-    total_posts: z.number().int().nonnegative(),
-    total_requisicoes: z.number().int().nonnegative(),
-    timestamp: z.iso.datetime({ offset: true }),
-  })
-  .meta({ id: 'Stats' })
-export type Stats = z.infer<typeof StatsSchema>

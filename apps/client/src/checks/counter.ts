@@ -1,4 +1,4 @@
-import { CounterSchema, StatsSchema } from '@repo/contracts/posts'
+import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
 import type { Check } from '../check.js'
 import { CheckFailure } from '../check-failure.js'
 import { expectStatus, parseBody } from '../expect.js'

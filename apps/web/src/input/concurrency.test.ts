@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { CounterSchema, PostListSchema, PostSchema, StatsSchema } from '@repo/contracts/posts'
+import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
+import { PostListSchema, PostSchema } from '@repo/contracts/posts'
 import { createDb, type Db } from '@repo/db/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.js'

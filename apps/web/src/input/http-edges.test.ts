@@ -1,5 +1,5 @@
+import { StatsSchema } from '@repo/contracts/counter'
 import { ErrorSchema } from '@repo/contracts/errors'
-import { StatsSchema } from '@repo/contracts/posts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../request-guards.js'
 import { type RawResponse, rawHttp } from './raw-http.js'

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { withTimeout } from '@repo/async/deadline'
 import { type Cache, createCache } from '@repo/cache/client'
 import { PostListSchema, PostSchema } from '@repo/contracts/posts'
 import { createDb, type Db } from '@repo/db/client'
@@ -7,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app.js'
 import { createLogger } from '../logger.js'
 import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
-import { withTimeout } from '../timeouts.js'
 import { type HoldingProxy, startHoldingProxy } from './holding-proxy.js'
 
 /**

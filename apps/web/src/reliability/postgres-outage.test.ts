@@ -1,9 +1,9 @@
 import { type Cache, createCache } from '@repo/cache/client'
+import { POSTS_CACHE_KEY } from '@repo/cache/keys'
 import { eventually } from '@repo/testing/eventually'
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { POSTS_CACHE_KEY } from '../routes/posts.js'
 import { type Answer, postJson, send, startTestServer, type TestServer } from './test-server.js'
 
 const STATUS_BOUND_MS = 2_000

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { CounterSchema, PostListSchema, PostSchema, StatsSchema } from '@repo/contracts/posts'
+import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
+import { PostListSchema, PostSchema } from '@repo/contracts/posts'
 import { type NodeProcess, spawnNodeWithTsx } from '@repo/testing/node-process'
 import { freePort } from '@repo/testing/ports'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'

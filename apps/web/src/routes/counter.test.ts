@@ -1,4 +1,4 @@
-import { CounterSchema, StatsSchema } from '@repo/contracts/posts'
+import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSED_REDIS_URL, createTestEnv, postJson, type TestEnv } from '../test-support.js'
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Cache } from '@repo/cache/client'
 import { incrementCounter, readCounter } from '@repo/cache/counter'
-import { CounterSchema, StatsSchema } from '@repo/contracts/posts'
+import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
 import type { Db } from '@repo/db/client'
 import { countPosts } from '@repo/db/posts'
 import { cacheUnavailable } from '../errors.js'

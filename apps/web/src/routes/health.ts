@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { withTimeout } from '@repo/async/deadline'
 import type { Cache } from '@repo/cache/client'
 import type { ConnectionState } from '@repo/contracts/status'
 import { HealthSchema, StatusSchema } from '@repo/contracts/status'
 import { type Db, pingDb } from '@repo/db/client'
 import { jsonContent } from '../openapi.js'
-import { withTimeout } from '../timeouts.js'
 
 /** Each dependency gets this long to answer, so `/status` always answers within 2 s. */
 const PING_TIMEOUT_MS = 1500

@@ -1,14 +1,16 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { cacheAside, invalidate } from '@repo/cache/cache-aside'
 import type { Cache } from '@repo/cache/client'
+import { POSTS_CACHE_KEY } from '@repo/cache/keys'
 import {
   NewPostSchema,
   PAGE_LIMIT_DEFAULT,
   PageQuerySchema,
   type Post,
   PostIdParamSchema,
-  type PostList,
   PostListSchema,
+  type PostPage,
+  PostPageSchema,
   PostSchema,
 } from '@repo/contracts/posts'
 import type { Db } from '@repo/db/client'
@@ -18,9 +20,6 @@ import { ApiError } from '../errors.js'
 import { describeEndpoint, describeError, type Logger } from '../logger.js'
 import { errorContent, jsonContent } from '../openapi.js'
 import { limitBody, requireJsonBody } from '../request-guards.js'
-
-/** The Redis key of the cached default page; kept from the original project. */
-export const POSTS_CACHE_KEY = 'posts_cache'
 
 const list = createRoute({
   method: 'get',
@@ -79,9 +78,9 @@ const create = createRoute({
 
 const toPost = (row: PostRow): Post => ({ ...row, data_criacao: row.data_criacao.toISOString() })
 
-async function readPage(db: Db, limit: number, offset: number): Promise<PostList> {
+async function readPage(db: Db, limit: number, offset: number): Promise<PostPage> {
   const [total, rows] = await Promise.all([countPosts(db), listPosts(db, { limit, offset })])
-  return { fonte: 'banco_de_dados', total, posts: rows.map(toPost) }
+  return { total, posts: rows.map(toPost) }
 }
 
 interface PostRoutesDeps {
@@ -92,7 +91,7 @@ interface PostRoutesDeps {
 }
 
 export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
-  const parseCachedPage = (cached: unknown) => PostListSchema.safeParse(cached).data
+  const parseCachedPage = (cached: unknown) => PostPageSchema.safeParse(cached).data
   const cacheEndpoint = describeEndpoint(config.REDIS_URL)
   // Debug only: while Redis is down every read would log it, and the client already logs the outage.
   const reportCacheBypass = (error: Error) =>
@@ -102,7 +101,10 @@ export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
   return new OpenAPIHono()
     .openapi(list, async (c) => {
       const { limit, offset } = c.req.valid('query')
-      return c.json(await readPage(db, limit, offset), 200)
+      return c.json(
+        { fonte: 'banco_de_dados' as const, ...(await readPage(db, limit, offset)) },
+        200,
+      )
     })
     .openapi(cachedList, async (c) => {
       const { value, hit } = await cacheAside(cache, {
@@ -112,7 +114,10 @@ export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
         parse: parseCachedPage,
         onCacheError: reportCacheBypass,
       })
-      return c.json({ ...value, fonte: hit ? 'cache' : 'banco_de_dados' } as const, 200)
+      return c.json(
+        { fonte: hit ? ('cache' as const) : ('banco_de_dados' as const), ...value },
+        200,
+      )
     })
     .openapi(byId, async (c) => {
       const row = await getPost(db, c.req.valid('param').id)
