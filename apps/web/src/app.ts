@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Cache } from '@repo/cache/client'
+import type { Cache } from '@repo/cache/cache'
 import type { Db } from '@repo/db/client'
 import { isDatabaseUnavailable, isLoginRefused } from '@repo/db/client'
 import { cors } from 'hono/cors'

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
-import { type Cache, createCache } from '@repo/cache/client'
+import type { Cache } from '@repo/cache/cache'
+import { createCache } from '@repo/cache/client'
 import { createDb, type Db, isDatabaseUnavailable } from '@repo/db/client'
 import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'

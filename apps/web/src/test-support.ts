@@ -1,4 +1,4 @@
-import { type Cache, createCache } from '@repo/cache/client'
+import { createCache, type RedisCache } from '@repo/cache/client'
 import { createDb, type Db } from '@repo/db/client'
 import { migrate } from '@repo/db/migrate'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
@@ -14,7 +14,7 @@ export const CLOSED_REDIS_URL = 'redis://127.0.0.1:1'
 export interface TestEnv {
   app: ReturnType<typeof createApp>
   db: Db
-  cache: Cache
+  cache: RedisCache
   config: Config
   close(): Promise<void>
 }

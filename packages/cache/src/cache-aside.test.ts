@@ -4,8 +4,10 @@ import { freePort } from '@repo/testing/ports'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Cache } from './cache.js'
 import { type CacheAsideOptions, cacheAside, invalidate } from './cache-aside.js'
-import { type Cache, type CacheOptions, CommandTimeoutError, createCache } from './client.js'
+import { type CacheOptions, CommandTimeoutError, createCache, type RedisCache } from './client.js'
+import { createMemoryCache } from './memory.js'
 
 interface Page {
   posts: string[]
@@ -20,11 +22,11 @@ const parsePage = (cached: unknown): Page | undefined => {
 
 const keyspace = createTestKeyspace()
 const caches: Cache[] = []
-let cache: Cache
+let redis: RedisCache
 /** A second cache on the same Redis and prefix, as another instance of the app would have. */
-let otherInstance: Cache
+let otherInstance: RedisCache
 
-function open(url: string, options: CacheOptions = {}): Cache {
+function open(url: string, options: CacheOptions = {}): RedisCache {
   const opened = createCache(url, { keyPrefix: keyspace.prefix, onError: () => {}, ...options })
   caches.push(opened)
   return opened
@@ -54,9 +56,9 @@ function readPage(
 }
 
 beforeAll(async () => {
-  cache = open(keyspace.url)
+  redis = open(keyspace.url)
   otherInstance = open(keyspace.url)
-  await eventually(() => Promise.all([cache.ping(), otherInstance.ping()]))
+  await eventually(() => Promise.all([redis.ping(), otherInstance.ping()]))
 })
 
 afterAll(async () => {
@@ -64,7 +66,19 @@ afterAll(async () => {
   await keyspace.clear()
 })
 
-describe('cacheAside', () => {
+const stores = [
+  ['Redis', () => redis],
+  ['the in-process store', () => createMemoryCache({ keyPrefix: keyspace.prefix })],
+] as const
+
+/** Cache-aside's contract, which both stores must keep. */
+describe.each(stores)('cacheAside on %s', (_, openStore) => {
+  let cache: Cache
+  beforeAll(() => {
+    cache = openStore()
+    caches.push(cache)
+  })
+
   it('a first read misses and loads, the second hits without calling the loader', async () => {
     const key = freshKey()
     const { db, load } = source(['a', 'b'])
@@ -72,16 +86,7 @@ describe('cacheAside', () => {
     expect(await readPage(cache, key, load)).toEqual({ value: { posts: ['a', 'b'] }, hit: false })
     expect(await readPage(cache, key, load)).toEqual({ value: { posts: ['a', 'b'] }, hit: true })
     expect(db.calls).toBe(1)
-    expect(await cache.client.get(cache.key(key))).toBe('{"posts":["a","b"]}')
-  })
-
-  it('a filled value is stored with the requested TTL', async () => {
-    const key = freshKey()
-    await readPage(cache, key, source(['a']).load, { ttlSeconds: 60 })
-
-    const pttl = await cache.client.pTTL(cache.key(key))
-    expect(pttl).toBeGreaterThan(58_000)
-    expect(pttl).toBeLessThanOrEqual(60_000)
+    expect(await cache.read(cache.key(key))).toBe('{"posts":["a","b"]}')
   })
 
   it('once a 1 s TTL has passed, the next read misses and loads again', async () => {
@@ -111,7 +116,7 @@ describe('cacheAside', () => {
     ['JSON of the wrong shape', '{"posts": 42}'],
   ])('a cached value that is %s counts as a miss and is replaced', async (_, corrupt) => {
     const key = freshKey()
-    await cache.client.set(cache.key(key), corrupt)
+    await cache.storeIfGenerationUnchanged(cache.key(key), '', corrupt, 60)
     const cacheErrors: Error[] = []
     const { db, load } = source(['a'])
 
@@ -121,7 +126,7 @@ describe('cacheAside', () => {
     expect(read).toEqual({ value: { posts: ['a'] }, hit: false })
     expect(db.calls).toBe(1)
     expect(cacheErrors).toHaveLength(1)
-    expect(await cache.client.get(cache.key(key))).toBe('{"posts":["a"]}')
+    expect(await cache.read(cache.key(key))).toBe('{"posts":["a"]}')
     expect((await readPage(cache, key, load)).hit).toBe(true)
   })
 
@@ -154,7 +159,7 @@ describe('cacheAside', () => {
     ])
     expect(reads.map((read) => read.status)).toEqual(['rejected', 'rejected'])
     expect(calls).toBe(1)
-    expect(await cache.client.get(cache.key(key))).toBeNull()
+    expect(await cache.read(cache.key(key))).toBeNull()
     await expect(readPage(cache, key, failing)).rejects.toThrow('database down')
     expect(calls).toBe(2)
   })
@@ -174,11 +179,11 @@ describe('cacheAside', () => {
     const slowRead = readPage(cache, key, slowLoad)
     await loadStarted.promise
     db.posts.unshift('created')
-    await invalidate(otherInstance, key)
+    await invalidate(cache, key)
     release.resolve()
 
     expect(await slowRead).toEqual({ value: { posts: ['old'] }, hit: false })
-    expect(await cache.client.get(cache.key(key))).toBeNull()
+    expect(await cache.read(cache.key(key))).toBeNull()
     const load = async () => ({ posts: [...db.posts] })
     expect(await readPage(cache, key, load)).toEqual({
       value: { posts: ['created', 'old'] },
@@ -187,48 +192,76 @@ describe('cacheAside', () => {
     expect((await readPage(cache, key, load)).hit).toBe(true)
   })
 
-  it.each([
-    ['the same cache', () => cache],
-    ['another app instance', () => otherInstance],
-  ])(
-    'a read after an invalidation through %s does not join the load that started before it',
-    async (_, invalidator) => {
-      const key = freshKey()
-      const db = { posts: ['old'] }
-      let calls = 0
-      const loadStarted = deferred()
-      const release = deferred()
-      const load = async (): Promise<Page> => {
-        calls++
-        const snapshot = { posts: [...db.posts] }
-        if (calls === 1) {
-          loadStarted.resolve()
-          await release.promise
-        }
-        return snapshot
-      }
-
-      const earlyRead = readPage(cache, key, load)
-      await loadStarted.promise
-      db.posts.unshift('created')
-      await invalidate(invalidator(), key)
-
-      const lateRead = readPage(cache, key, load)
-      const joinedTheOldLoad = new Promise((resolve) => setTimeout(resolve, 2_000, 'joined'))
-      expect(await Promise.race([lateRead, joinedTheOldLoad])).toEqual({
-        value: { posts: ['created', 'old'] },
-        hit: false,
-      })
-      release.resolve()
-      expect(await earlyRead).toEqual({ value: { posts: ['old'] }, hit: false })
-      expect(calls).toBe(2)
-      expect(await readPage(cache, key, load)).toEqual({
-        value: { posts: ['created', 'old'] },
-        hit: true,
-      })
-    },
-  )
+  it('a read after an invalidation does not join the load that started before it', () =>
+    lateReadDoesNotJoinTheEarlyLoad(cache, cache))
 })
+
+describe('cacheAside on Redis shared by two app instances', () => {
+  it('a filled value is stored with the requested TTL', async () => {
+    const key = freshKey()
+    await readPage(redis, key, source(['a']).load, { ttlSeconds: 60 })
+
+    const pttl = await redis.client.pTTL(redis.key(key))
+    expect(pttl).toBeGreaterThan(58_000)
+    expect(pttl).toBeLessThanOrEqual(60_000)
+  })
+
+  it('a fill whose load started before an invalidation by another instance does not store its stale value', async () => {
+    const key = freshKey()
+    const loadStarted = deferred()
+    const release = deferred()
+    const slowRead = readPage(redis, key, async () => {
+      loadStarted.resolve()
+      await release.promise
+      return { posts: ['old'] }
+    })
+    await loadStarted.promise
+    await invalidate(otherInstance, key)
+    release.resolve()
+
+    expect(await slowRead).toEqual({ value: { posts: ['old'] }, hit: false })
+    expect(await redis.client.get(redis.key(key))).toBeNull()
+  })
+
+  it('a read after an invalidation through another instance does not join the load that started before it', () =>
+    lateReadDoesNotJoinTheEarlyLoad(redis, otherInstance))
+})
+
+async function lateReadDoesNotJoinTheEarlyLoad(cache: Cache, invalidator: Cache) {
+  const key = freshKey()
+  const db = { posts: ['old'] }
+  let calls = 0
+  const loadStarted = deferred()
+  const release = deferred()
+  const load = async (): Promise<Page> => {
+    calls++
+    const snapshot = { posts: [...db.posts] }
+    if (calls === 1) {
+      loadStarted.resolve()
+      await release.promise
+    }
+    return snapshot
+  }
+
+  const earlyRead = readPage(cache, key, load)
+  await loadStarted.promise
+  db.posts.unshift('created')
+  await invalidate(invalidator, key)
+
+  const lateRead = readPage(cache, key, load)
+  const joinedTheOldLoad = new Promise((resolve) => setTimeout(resolve, 2_000, 'joined'))
+  expect(await Promise.race([lateRead, joinedTheOldLoad])).toEqual({
+    value: { posts: ['created', 'old'] },
+    hit: false,
+  })
+  release.resolve()
+  expect(await earlyRead).toEqual({ value: { posts: ['old'] }, hit: false })
+  expect(calls).toBe(2)
+  expect(await readPage(cache, key, load)).toEqual({
+    value: { posts: ['created', 'old'] },
+    hit: true,
+  })
+}
 
 describe('cacheAside and invalidate when Redis fails', () => {
   let privateRedis: PrivateRedis

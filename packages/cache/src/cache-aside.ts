@@ -1,6 +1,5 @@
 import { asError } from './as-error.js'
-import type { Cache, LoadInFlight } from './client.js'
-import { generationKey } from './keys.js'
+import type { Cache, LoadInFlight, StoredEntry } from './cache.js'
 
 export interface CacheAsideOptions<T> {
   /** Logical key, e.g. POSTS_CACHE_KEY (prefixed by cache.key). */
@@ -8,51 +7,32 @@ export interface CacheAsideOptions<T> {
   ttlSeconds: number
   /** The source of truth (the database). */
   load: () => Promise<T>
-  /** Validates JSON read from Redis; undefined = treat as a miss. */
+  /** Validates JSON read from the store; undefined = treat as a miss. */
   parse: (cached: unknown) => T | undefined
   /** Told about cache failures that were worked around by calling `load` (for logging). */
   onCacheError?: (error: Error) => void
 }
 
-// Every cached key has a generation counter next to it. An invalidation bumps it, and a fill stores its value
-// only if the generation is still the one it saw before loading, so a value loaded before an invalidation can
-// never be stored after it, whichever instance invalidated.
-
-/** The generation of a key that was never invalidated. */
-const NO_GENERATION = ''
-
-const DELETE_AND_ADVANCE_GENERATION = `
-redis.call('DEL', KEYS[1])
-return redis.call('INCR', KEYS[2])
-`
-
-const SET_IF_GENERATION_UNCHANGED = `
-local current = redis.call('GET', KEYS[2]) or ''
-if current ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-return 1
-`
+// Every cached key has a generation next to it. An invalidation advances it, and a fill stores its value only
+// if the generation is still the one it saw before loading, so a value loaded before an invalidation can never
+// be stored after it, whichever instance invalidated.
 
 type Lookup<T> = { found: true; value: T } | { found: false; generation: string | undefined }
 
-/** The cached value and its generation, in one round trip; a miss without generation when Redis fails. */
+/** The cached value and its generation, in one step; a miss without generation when the store fails. */
 async function lookup<T>(
   cache: Cache,
   dataKey: string,
   options: CacheAsideOptions<T>,
 ): Promise<Lookup<T>> {
-  let data: string | null
-  let generation: string
+  let entry: StoredEntry
   try {
-    const [value = null, stored = null] = await cache.withTimeout(
-      cache.client.mGet([dataKey, generationKey(dataKey)]),
-    )
-    data = value
-    generation = stored ?? NO_GENERATION
+    entry = await cache.readEntry(dataKey)
   } catch (error) {
     options.onCacheError?.(asError(error))
     return { found: false, generation: undefined }
   }
+  const { data, generation } = entry
   if (data === null) return { found: false, generation }
   try {
     const value = options.parse(JSON.parse(data))
@@ -71,14 +51,14 @@ async function loadAndStore<T>(
   options: CacheAsideOptions<T>,
 ): Promise<T> {
   const value = await options.load()
-  // Without a generation Redis just failed us; storing would only wait on it again.
+  // Without a generation the store just failed us; storing would only wait on it again.
   if (generation !== undefined) {
     try {
-      await cache.withTimeout(
-        cache.client.eval(SET_IF_GENERATION_UNCHANGED, {
-          keys: [dataKey, generationKey(dataKey)],
-          arguments: [generation, JSON.stringify(value), String(options.ttlSeconds)],
-        }),
+      await cache.storeIfGenerationUnchanged(
+        dataKey,
+        generation,
+        JSON.stringify(value),
+        options.ttlSeconds,
       )
     } catch (error) {
       options.onCacheError?.(asError(error))
@@ -131,12 +111,10 @@ export async function cacheAside<T>(
 
 /**
  * Deletes the cached value and advances its generation, atomically: a fill whose load started before this call
- * will not store its value. Rejects when Redis fails.
+ * will not store its value. Rejects when the store fails.
  */
 export async function invalidate(cache: Cache, key: string): Promise<void> {
   const dataKey = cache.key(key)
   cache.loadsInFlight.delete(dataKey)
-  await cache.withTimeout(
-    cache.client.eval(DELETE_AND_ADVANCE_GENERATION, { keys: [dataKey, generationKey(dataKey)] }),
-  )
+  await cache.deleteAndAdvanceGeneration(dataKey)
 }

@@ -4,13 +4,13 @@ import { freePort } from '@repo/testing/ports'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { createTestKeyspace, TEST_REDIS_URL } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Cache, type CacheOptions, CommandTimeoutError, createCache } from './client.js'
+import { type CacheOptions, CommandTimeoutError, createCache, type RedisCache } from './client.js'
 
 const keyspace = createTestKeyspace()
-const caches: Cache[] = []
+const caches: RedisCache[] = []
 let privateRedis: PrivateRedis
 
-function open(url: string, options: CacheOptions = {}): Cache {
+function open(url: string, options: CacheOptions = {}): RedisCache {
   const cache = createCache(url, { keyPrefix: keyspace.prefix, onError: () => {}, ...options })
   caches.push(cache)
   return cache

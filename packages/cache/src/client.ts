@@ -1,6 +1,8 @@
 import { withTimeout } from '@repo/async/deadline'
 import { createClient, type RedisClientType } from 'redis'
 import { asError } from './as-error.js'
+import { type Cache, prefixed } from './cache.js'
+import { generationKey } from './keys.js'
 
 export type RedisClient = RedisClientType
 
@@ -15,12 +17,6 @@ export interface CacheOptions {
   onError?: (error: Error) => void
 }
 
-/** A cache-aside load under way in this process, and the generation its key had when it started. */
-export interface LoadInFlight {
-  generation: string | undefined
-  promise: Promise<unknown>
-}
-
 /** A Redis command that got no answer in time: the server hangs or the network dropped it. */
 export class CommandTimeoutError extends Error {
   override name = 'CommandTimeoutError'
@@ -30,20 +26,25 @@ export class CommandTimeoutError extends Error {
   }
 }
 
-export interface Cache {
+/** The Redis cache: the store, with the node-redis client for what the seam does not cover. */
+export interface RedisCache extends Cache {
   readonly client: RedisClient
-  /** Cache-aside loads in flight, one per key, so that concurrent misses in this process share one load. */
-  readonly loadsInFlight: Map<string, LoadInFlight>
-  /** keyPrefix + name */
-  key(name: string): string
-  isReady(): boolean
-  /** Rejects when Redis is down or does not answer within commandTimeoutMs. */
-  ping(): Promise<void>
   /** Settles like `command`, or rejects once it has gone unanswered for commandTimeoutMs. */
   withTimeout<T>(command: Promise<T>): Promise<T>
-  /** Graceful close; safe to call twice; works while Redis is down. */
-  close(): Promise<void>
 }
+
+/** Cache-aside's generation guard: both scripts run atomically in Redis. */
+const DELETE_AND_ADVANCE_GENERATION = `
+redis.call('DEL', KEYS[1])
+return redis.call('INCR', KEYS[2])
+`
+
+const SET_IF_GENERATION_UNCHANGED = `
+local current = redis.call('GET', KEYS[2]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`
 
 const MAX_RECONNECT_DELAY_MS = 2_000
 const KEEPALIVE_PING_INTERVAL_MS = 1_000
@@ -59,7 +60,7 @@ function reconnectDelay(retries: number): number {
  * Returns at once and connects in the background, retrying forever, so an app can start and
  * serve its other routes while Redis is down, and picks Redis up again by itself.
  */
-export function createCache(url: string, options: CacheOptions = {}): Cache {
+export function createCache(url: string, options: CacheOptions = {}): RedisCache {
   const {
     keyPrefix = '',
     connectTimeoutMs = 2_000,
@@ -110,18 +111,51 @@ export function createCache(url: string, options: CacheOptions = {}): Cache {
     }
   }
 
-  return {
-    client,
-    loadsInFlight: new Map(),
-    key: (name) => `${keyPrefix}${name}`,
-    isReady: () => client.isReady,
-    async ping() {
-      await timed(client.ping())
-    },
-    withTimeout: timed,
-    close() {
-      closing ??= closeGracefully()
-      return closing
-    },
-  }
+  return prefixed(
+    {
+      client,
+      location: describeEndpoint(url),
+      withTimeout: timed,
+      isReady: () => client.isReady,
+      async ping() {
+        await timed(client.ping())
+      },
+      async readEntry(dataKey) {
+        const [data = null, generation = null] = await timed(
+          client.mGet([dataKey, generationKey(dataKey)]),
+        )
+        return { data, generation: generation ?? '' }
+      },
+      async storeIfGenerationUnchanged(dataKey, expectedGeneration, data, ttlSeconds) {
+        const stored = await timed(
+          client.eval(SET_IF_GENERATION_UNCHANGED, {
+            keys: [dataKey, generationKey(dataKey)],
+            arguments: [expectedGeneration, data, String(ttlSeconds)],
+          }),
+        )
+        return stored === 1
+      },
+      async deleteAndAdvanceGeneration(dataKey) {
+        await timed(
+          client.eval(DELETE_AND_ADVANCE_GENERATION, { keys: [dataKey, generationKey(dataKey)] }),
+        )
+      },
+      increment: (key) => timed(client.incr(key)),
+      read: (key) => timed(client.get(key)),
+      close() {
+        closing ??= closeGracefully()
+        return closing
+      },
+    } satisfies Omit<RedisCache, 'key' | 'loadsInFlight'>,
+    keyPrefix,
+  )
+}
+
+const DEFAULT_PORT = 6379
+
+/** `host:port` of a Redis URL: never the user or the password it may carry. */
+function describeEndpoint(url: string): string {
+  if (!URL.canParse(url)) return '(invalid URL)'
+  const { hostname, port } = new URL(url)
+  return `${hostname}:${port || DEFAULT_PORT}`
 }

@@ -2,26 +2,36 @@ import { eventually } from '@repo/testing/eventually'
 import { freePort } from '@repo/testing/ports'
 import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Cache, createCache } from './client.js'
+import type { Cache } from './cache.js'
+import { createCache, type RedisCache } from './client.js'
 import { incrementCounter, readCounter } from './counter.js'
 import { COUNTER_KEY } from './keys.js'
+import { createMemoryCache } from './memory.js'
 
 const keyspace = createTestKeyspace()
-let cache: Cache
-let down: Cache
-
-beforeAll(async () => {
-  cache = createCache(keyspace.url, { keyPrefix: keyspace.prefix, onError: () => {} })
-  down = createCache(`redis://127.0.0.1:${await freePort()}`, { onError: () => {} })
-  await eventually(() => cache.ping())
-})
+const opened: Cache[] = []
+const openRedis = (url = keyspace.url): RedisCache => {
+  const cache = createCache(url, { keyPrefix: keyspace.prefix, onError: () => {} })
+  opened.push(cache)
+  return cache
+}
 
 afterAll(async () => {
-  await Promise.all([cache.close(), down.close()])
+  await Promise.all(opened.map((cache) => cache.close()))
   await keyspace.clear()
 })
 
-describe('counter', () => {
+/** The counter's contract, which both stores must keep. */
+describe.each([
+  ['Redis', () => openRedis()],
+  ['the in-process store', () => createMemoryCache({ keyPrefix: keyspace.prefix })],
+] as const)('counter on %s', (_, openStore) => {
+  let cache: Cache
+  beforeAll(async () => {
+    cache = openStore()
+    await eventually(() => cache.ping())
+  })
+
   it('200 concurrent increments get 200 distinct, consecutive values', async () => {
     const values = await Promise.all(
       Array.from({ length: 200 }, () => incrementCounter(cache, 'concurrent')),
@@ -45,15 +55,27 @@ describe('counter', () => {
   it('without a key, both use contador_requisicoes under the cache prefix', async () => {
     expect(await incrementCounter(cache)).toBe(1)
     expect(await readCounter(cache)).toBe(1)
-    expect(await cache.client.get(`${keyspace.prefix}${COUNTER_KEY}`)).toBe('1')
+    expect(await cache.read(`${keyspace.prefix}${COUNTER_KEY}`)).toBe('1')
   })
 
-  it('readCounter rejects when the key holds something other than an integer', async () => {
-    await cache.client.set(cache.key('garbage'), 'abc')
+  it('incrementing and reading reject when the key holds something other than an integer', async () => {
+    await cache.storeIfGenerationUnchanged(cache.key('garbage'), '', 'abc', 60)
     await expect(readCounter(cache, 'garbage')).rejects.toThrow(/not an integer/)
+    await expect(incrementCounter(cache, 'garbage')).rejects.toThrow(/not an integer/)
   })
 
+  it('after close, incrementing and reading both reject', async () => {
+    const closing = openStore()
+    await eventually(() => closing.ping())
+    await closing.close()
+    await expect(incrementCounter(closing)).rejects.toThrow()
+    await expect(readCounter(closing)).rejects.toThrow()
+  })
+})
+
+describe('counter on Redis', () => {
   it('with Redis down, incrementing and reading both reject', async () => {
+    const down = openRedis(`redis://127.0.0.1:${await freePort()}`)
     await expect(incrementCounter(down)).rejects.toThrow()
     await expect(readCounter(down)).rejects.toThrow()
   })

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { withTimeout } from '@repo/async/deadline'
-import { type Cache, createCache } from '@repo/cache/client'
+import { createCache, type RedisCache } from '@repo/cache/client'
 import { PostListSchema, PostSchema } from '@repo/contracts/posts'
 import { createDb, type Db } from '@repo/db/client'
 import { TEST_REDIS_URL } from '@repo/testing/redis'
@@ -19,7 +19,7 @@ describe('a cache fill that loaded the posts before another instance created one
   let b: TestEnv
   let proxy: HoldingProxy
   let dbA: Db
-  let cacheA: Cache
+  let cacheA: RedisCache
   let appA: ReturnType<typeof createApp>
   beforeAll(async () => {
     b = await createTestEnv()

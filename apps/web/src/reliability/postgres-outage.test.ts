@@ -1,4 +1,4 @@
-import { type Cache, createCache } from '@repo/cache/client'
+import { createCache, type RedisCache } from '@repo/cache/client'
 import { POSTS_CACHE_KEY } from '@repo/cache/keys'
 import { eventually } from '@repo/testing/eventually'
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
@@ -13,7 +13,7 @@ const BURST = 50
 const keyspace = createTestKeyspace()
 let postgres: PrivatePostgres
 let server: TestServer
-let cache: Cache
+let cache: RedisCache
 const createdIds: number[] = []
 
 async function createPosts(count: number, titulo: string): Promise<void> {

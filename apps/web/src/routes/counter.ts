@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { Cache } from '@repo/cache/client'
+import type { Cache } from '@repo/cache/cache'
 import { incrementCounter, readCounter } from '@repo/cache/counter'
 import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
 import type { Db } from '@repo/db/client'

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { withTimeout } from '@repo/async/deadline'
-import type { Cache } from '@repo/cache/client'
+import type { Cache } from '@repo/cache/cache'
 import type { ConnectionState } from '@repo/contracts/status'
 import { HealthSchema, StatusSchema } from '@repo/contracts/status'
 import { type Db, pingDb } from '@repo/db/client'

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { Cache } from '@repo/cache/cache'
 import { cacheAside, invalidate } from '@repo/cache/cache-aside'
-import type { Cache } from '@repo/cache/client'
 import { POSTS_CACHE_KEY } from '@repo/cache/keys'
 import {
   NewPostSchema,
