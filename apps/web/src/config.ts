@@ -14,33 +14,52 @@ const connectionUrl = (...protocols: string[]) =>
     error: `must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
   })
 
-const ConfigSchema = z.object({
-  PORT: integer(1, 65_535).default(5000),
-  DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
-  REDIS_URL: connectionUrl('redis:', 'rediss:'),
-  CACHE_TTL_SECONDS: integer(1).default(60),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Prepended to every Redis key, so several stacks can share one Redis. */
-  REDIS_KEY_PREFIX: z.string().default(''),
-  /** Longest a database statement may run before PostgreSQL cancels it. */
-  DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
-  /** Longest a Redis command may wait for its answer. */
-  REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
-  /** Longest a request may take before the app answers 503. */
-  REQUEST_TIMEOUT_MS: integer(100).default(10_000),
-  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
-  SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
-  /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ),
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: integer(1, 65_535).default(5000),
+    DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
+    /** Unset outside production: an in-process cache (development only; nothing shared between instances). */
+    REDIS_URL: connectionUrl('redis:', 'rediss:').optional(),
+    CACHE_TTL_SECONDS: integer(1).default(60),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Prepended to every Redis key, so several stacks can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().default(''),
+    /** Longest a database statement may run before PostgreSQL cancels it. */
+    DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
+    /** Longest a Redis command may wait for its answer. */
+    REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
+    /** Longest a request may take before the app answers 503. */
+    REQUEST_TIMEOUT_MS: integer(100).default(10_000),
+    /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
+    SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+    /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+  })
+  .superRefine((config, context) => {
+    if (config.NODE_ENV !== 'production') return
+    if (config.REDIS_URL === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'is required in production',
+      })
+  })
+
+/** What `pnpm dev` adds, read by the development entry only. */
+const DevSettingsSchema = z.object({
+  /** Port of the embedded PostgreSQL that `pnpm dev` starts when DATABASE_URL is unset. */
+  DEV_POSTGRES_PORT: integer(1, 65_535).default(54_329),
 })
+export type DevSettings = z.output<typeof DevSettingsSchema>
 
 export type Config = z.output<typeof ConfigSchema>
 export type Env = Record<string, string | undefined>
@@ -79,10 +98,33 @@ export function parseConfig(
   const env = readSecretFiles(rawEnv, readFile)
   const result = ConfigSchema.safeParse(env)
   if (result.success) return result.data
-  const problems = result.error.issues.map((issue) => {
+  throw configError(result.error, env)
+}
+
+/**
+ * Whether `pnpm dev` has to bring its own PostgreSQL: no database is configured, and this is not production,
+ * where a missing DATABASE_URL must stop the app rather than start a server nobody asked for.
+ */
+export function wantsEmbeddedDatabase(env: Env): boolean {
+  return (
+    env.DATABASE_URL === undefined &&
+    env.DATABASE_URL_FILE === undefined &&
+    env.NODE_ENV !== 'production'
+  )
+}
+
+export function parseDevSettings(env: Env): DevSettings {
+  const result = DevSettingsSchema.safeParse(env)
+  if (result.success) return result.data
+  throw configError(result.error, env)
+}
+
+function configError(error: z.ZodError, env: Env): ConfigError {
+  const problems = error.issues.map((issue) => {
     const variable = String(issue.path[0])
-    const reason = env[variable] === undefined ? 'is required' : issue.message
+    const reason =
+      env[variable] === undefined && issue.code !== 'custom' ? 'is required' : issue.message
     return `${variable} ${reason}`
   })
-  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  return new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
 }

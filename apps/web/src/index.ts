@@ -1,49 +1,7 @@
-import { once } from 'node:events'
-import { ConfigError, parseConfig } from './config.js'
-import { createLogger, describeEndpoint, describeError } from './logger.js'
-import { type RunningServer, startServer } from './server.js'
+import { createLogger } from './logger.js'
+import { configOrExit, serve, stopOnSignals } from './main.js'
 
-let config: ReturnType<typeof parseConfig>
-try {
-  config = parseConfig(process.env)
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  console.error(error.message)
-  process.exit(1)
-}
-
+const config = await configOrExit()
 const logger = createLogger(config.LOG_LEVEL)
-
-// Listening from the start, so that a stop asked for while the server still waits for the database ends it
-// cleanly too. A second signal gets Node's default: the process ends at once.
-const stopRequested = new AbortController()
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    logger.info('signal received', { signal })
-    stopRequested.abort()
-  })
-}
-
-let server: RunningServer
-try {
-  server = await startServer(config, logger, { signal: stopRequested.signal })
-} catch (error) {
-  if (stopRequested.signal.aborted) {
-    logger.info('stopped before it was ready')
-    process.exit(0)
-  }
-  logger.error('could not start', {
-    database: describeEndpoint(config.DATABASE_URL),
-    ...describeError(error),
-  })
-  process.exit(1)
-}
-
-if (!stopRequested.signal.aborted) await once(stopRequested.signal, 'abort')
-try {
-  await server.stop()
-  process.exit(0)
-} catch (error) {
-  logger.error('shutdown failed', describeError(error))
-  process.exit(1)
-}
+const stopRequested = stopOnSignals((signal) => logger.info('signal received', { signal }))
+await serve(config, logger, { stopRequested })

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import type { Cache } from '@repo/cache/cache'
 import { createCache } from '@repo/cache/client'
+import { createMemoryCache } from '@repo/cache/memory'
 import { createDb, type Db, isDatabaseUnavailable } from '@repo/db/client'
 import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'
@@ -23,6 +24,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Aborting it while the server still waits for the database gives up: startServer rejects. */
   signal?: AbortSignal
+  /** How the start log names the database; default its `host:port`. */
+  databaseLabel?: string
 }
 
 /** Seconds that queries still running once the requests are drained (or cut) get before their connections close. */
@@ -35,18 +38,10 @@ const DB_CLOSE_GRACE_SECONDS = 1
 export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.LOG_LEVEL),
-  { signal }: StartOptions = {},
+  { signal, databaseLabel = describeEndpoint(config.DATABASE_URL) }: StartOptions = {},
 ): Promise<RunningServer> {
   const db = createDb(config.DATABASE_URL, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
-  const cache = createCache(config.REDIS_URL, {
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-    onError: (error) =>
-      logger.warn('redis connection error', {
-        cache: describeEndpoint(config.REDIS_URL),
-        ...describeError(error),
-      }),
-  })
+  const cache = openCache(config, logger)
 
   try {
     const { applied } = await retryWithBackoff(() => migrate(db), {
@@ -55,7 +50,11 @@ export async function startServer(
       shouldRetry: isDatabaseUnavailable,
       signal,
     })
-    logger.info('database ready', { migrationsApplied: applied })
+    logger.info('database ready', {
+      database: databaseLabel,
+      cache: cache.location,
+      migrationsApplied: applied,
+    })
     const server = createServer()
     server.on('clientError', answerUnparsableRequest)
     const drainable = makeDrainable(server)
@@ -81,6 +80,21 @@ export async function startServer(
     await closeClients(db, cache)
     throw error
   }
+}
+
+/** Redis at REDIS_URL; without one (development only: production requires it), the in-process cache. */
+function openCache(config: Config, logger: Logger): Cache {
+  const { REDIS_URL: url, REDIS_KEY_PREFIX: keyPrefix } = config
+  if (url === undefined) return createMemoryCache({ keyPrefix })
+  return createCache(url, {
+    keyPrefix,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    onError: (error) =>
+      logger.warn('redis connection error', {
+        cache: describeEndpoint(url),
+        ...describeError(error),
+      }),
+  })
 }
 
 async function closeClients(db: Db, cache: Cache): Promise<void> {

@@ -42,7 +42,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     ...options.env,
   })
   const db = createDb(config.DATABASE_URL, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
-  const cache = createCache(config.REDIS_URL, {
+  const cache = createCache(options.redisUrl ?? keyspace.url, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   })

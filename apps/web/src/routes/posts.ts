@@ -17,7 +17,7 @@ import type { Db } from '@repo/db/client'
 import { countPosts, createPost, getPost, listPosts, type PostRow } from '@repo/db/posts'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors.js'
-import { describeEndpoint, describeError, type Logger } from '../logger.js'
+import { describeError, type Logger } from '../logger.js'
 import { errorContent, jsonContent } from '../openapi.js'
 import { limitBody, requireJsonBody } from '../request-guards.js'
 
@@ -92,7 +92,7 @@ interface PostRoutesDeps {
 
 export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
   const parseCachedPage = (cached: unknown) => PostPageSchema.safeParse(cached).data
-  const cacheEndpoint = describeEndpoint(config.REDIS_URL)
+  const cacheEndpoint = cache.location
   // Debug only: while Redis is down every read would log it, and the client already logs the outage.
   const reportCacheBypass = (error: Error) =>
     logger.debug('posts cache bypassed', { cache: cacheEndpoint, ...describeError(error) })
