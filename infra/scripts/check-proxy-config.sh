@@ -34,5 +34,6 @@ http {
 }
 CONF
 
-"$nginx" -t -q -p "$prefix" -c "$prefix/nginx.conf"
+# -e: nginx opens its error log before reading any configuration; the compiled-in one may not be writable.
+"$nginx" -t -q -e stderr -p "$prefix" -c "$prefix/nginx.conf"
 echo "nginx -t: $config is valid for $("$nginx" -v 2>&1)"

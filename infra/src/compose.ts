@@ -1,138 +1,136 @@
-import { parse } from 'yaml'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Document, parseDocument, type Tags } from 'yaml'
+import { infraDir } from './repo.js'
 
-/** The part of the Compose specification these checks read; everything else passes through. */
-export interface ComposeBuild {
-  context?: string
-  dockerfile?: string
-  target?: string
-}
-
-export interface ComposeHealthcheck {
-  test?: string | string[]
-  disable?: boolean
-  interval?: string
-  timeout?: string
-  retries?: number
-  start_period?: string
-}
-
-export interface ComposeDependency {
-  condition?: string
-  restart?: boolean
-}
-
-export type ComposePort = string | number | { host_ip?: string; published?: string | number }
-
-export type ComposeSecretUse = string | { source: string; target?: string }
-
+/**
+ * The parts of a service the checks read, in the forms infra/compose*.yml write them (dclint
+ * validates each file against the Compose specification; an assertion fails on any other form).
+ */
 export interface ComposeService {
   image?: string
-  build?: string | ComposeBuild
+  build?: { context: string; dockerfile: string; target: string }
   profiles?: string[]
-  command?: string | string[]
-  container_name?: string
-  depends_on?: string[] | Record<string, ComposeDependency>
-  volumes?: (string | { type?: string; source?: string })[]
-  environment?: string[] | Record<string, string | number | boolean | null>
-  ports?: ComposePort[]
-  networks?: string[] | Record<string, unknown>
-  restart?: string
-  healthcheck?: ComposeHealthcheck
-  cap_add?: string[]
-  cap_drop?: string[]
-  deploy?: { resources?: { limits?: { memory?: string } } }
-  mem_limit?: string | number
-  init?: boolean
-  read_only?: boolean
-  security_opt?: string[]
+  depends_on?: Record<string, { condition: string; restart?: boolean }>
+  environment?: Record<string, string | number>
+  ports?: string[]
+  volumes?: string[]
+  networks?: string[]
+  secrets?: string[]
+  healthcheck?: {
+    test: string[]
+    interval: string
+    timeout: string
+    retries: number
+    start_period: string
+  }
   stop_grace_period?: string
-  tmpfs?: string | string[]
-  secrets?: ComposeSecretUse[]
+  [setting: string]: unknown
 }
 
 export interface ComposeFile {
   name?: string
-  services?: Record<string, ComposeService>
+  services: Record<string, ComposeService>
   networks?: Record<string, unknown>
   volumes?: Record<string, unknown>
-  secrets?: Record<string, { file?: string; environment?: string }>
+  secrets?: Record<string, { file: string }>
 }
 
-export function parseCompose(text: string): ComposeFile {
-  return parse(text) as ComposeFile
+export type ComposeFileName = 'compose.yml' | 'compose.prod.yml'
+
+// Compose's `!override` (2.24.4), on a mapping or a list, is known to the parser; any other tag,
+// `!reset` included (the production model of the tests does not apply it), is reported.
+const overrideTags: Tags = (['map', 'seq'] as const).map((collection) => ({
+  tag: '!override',
+  collection,
+  resolve: <T>(node: T) => node,
+}))
+
+/** The file as parsed, before interpolation, with its `!override` tags on the nodes. */
+export function composeDocument(file: ComposeFileName): Document {
+  const document = parseDocument(readFileSync(join(infraDir, file), 'utf8'), {
+    customTags: overrideTags,
+  })
+  const [problem] = [...document.errors, ...document.warnings]
+  if (problem !== undefined) throw problem
+  return document
 }
 
-export function servicesOf(compose: ComposeFile): [string, ComposeService][] {
-  return Object.entries(compose.services ?? {})
+export type Environment = Readonly<Record<string, string | undefined>>
+
+// Compose interpolation, in the forms these files use: `$$`, `$NAME`, `${NAME}` and
+// `${NAME<op>word}` with `:-`, `-`, `:?`, `?`. Any other `${...}` is an error, not a literal.
+const reference = /\$(?:(\$)|\{([^}]*)\}|([A-Za-z_]\w*))/g
+const braced = /^([A-Za-z_]\w*)(?:(:?[-?])(.*))?$/s
+
+export interface VariableReference {
+  name: string
+  operator: '' | ':-' | '-' | ':?' | '?'
+  word: string
 }
 
-/** The services `docker compose --profile <profile> up` starts: those without profiles, and the profile's. */
-export function servicesInProfile(
-  compose: ComposeFile,
-  profile?: string,
-): [string, ComposeService][] {
-  return servicesOf(compose).filter(
-    ([, service]) =>
-      service.profiles === undefined ||
-      (profile !== undefined && service.profiles.includes(profile)),
+function parseReference(whole: string, inBraces?: string, bare?: string): VariableReference {
+  if (bare !== undefined) return { name: bare, operator: '', word: '' }
+  const [, name, operator = '', word = ''] = braced.exec(inBraces ?? '') ?? []
+  if (name === undefined) throw new Error(`${whole}: not an interpolation these checks know`)
+  return { name, operator: operator as VariableReference['operator'], word }
+}
+
+function referencesIn(text: string): VariableReference[] {
+  return [...text.matchAll(reference)].flatMap(([whole, dollar, inBraces, bare]) =>
+    dollar === undefined ? [parseReference(whole, inBraces, bare)] : [],
   )
 }
 
-/** The environment as a map, whichever of the two forms Compose allows the file uses. */
-export function environmentOf(service: ComposeService): Record<string, string> {
-  const environment = service.environment ?? {}
-  const entries = Array.isArray(environment)
-    ? environment.map((entry) => {
-        const equals = entry.indexOf('=')
-        return equals === -1 ? [entry, ''] : [entry.slice(0, equals), entry.slice(equals + 1)]
-      })
-    : Object.entries(environment).map(([key, value]) => [key, value === null ? '' : String(value)])
-  return Object.fromEntries(entries)
+function interpolate(text: string, env: Environment): string {
+  return text.replace(reference, (whole, dollar?: string, inBraces?: string, bare?: string) => {
+    if (dollar !== undefined) return '$'
+    const { name, operator, word } = parseReference(whole, inBraces, bare)
+    const value = env[name]
+    const missing = operator.startsWith(':') ? !value : value === undefined
+    if (!missing || operator === '') return value ?? ''
+    if (operator.endsWith('?')) throw new Error(`${name} is required: ${word}`)
+    return word
+  })
 }
 
-export function secretNamesOf(service: ComposeService): string[] {
-  return (service.secrets ?? []).map((secret) =>
-    typeof secret === 'string' ? secret : secret.source,
-  )
-}
-
-export function dependenciesOf(service: ComposeService): Record<string, ComposeDependency> {
-  const dependsOn = service.depends_on ?? {}
-  return Array.isArray(dependsOn)
-    ? Object.fromEntries(dependsOn.map((name) => [name, { condition: 'service_started' }]))
-    : dependsOn
-}
-
-export function networksOf(service: ComposeService): string[] {
-  const networks = service.networks ?? []
-  return Array.isArray(networks) ? networks : Object.keys(networks)
-}
-
-export function buildOf(service: ComposeService): ComposeBuild | undefined {
-  return typeof service.build === 'string' ? { context: service.build } : service.build
-}
-
-/** The argv a health check runs, without its `CMD`/`CMD-SHELL` marker; undefined when there is none. */
-export function healthcheckArgv(healthcheck: ComposeHealthcheck | undefined): string[] | undefined {
-  const test = healthcheck?.test
-  if (healthcheck?.disable === true || test === undefined) return undefined
-  if (typeof test === 'string') return ['/bin/sh', '-c', test]
-  const [marker, ...rest] = test
-  if (marker === 'CMD') return rest
-  if (marker === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')]
-  return undefined
-}
-
-const durationUnits: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** Milliseconds in a Compose duration such as `30s`, `1m30s` or `500ms`. */
-export function durationMs(duration: string): number {
-  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(us|ms|s|m|h)/g)]
-  if (parts.length === 0 || parts.map(([part]) => part).join('') !== duration) {
-    throw new Error(`"${duration}" is not a Compose duration`)
+function mapStrings(value: unknown, change: (text: string) => unknown): unknown {
+  if (typeof value === 'string') return change(value)
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, change))
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]),
+    )
   }
-  return parts.reduce(
-    (total, [, amount, unit]) => total + Number(amount) * (durationUnits[unit ?? ''] ?? 0),
-    0,
+  return value
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn)
+  return []
+}
+
+/** Every variable reference in the file's values, in order. */
+export function composeVariables(file: ComposeFileName): VariableReference[] {
+  return stringsIn(composeDocument(file).toJS()).flatMap(referencesIn)
+}
+
+/** The file as Compose reads it with `env` as its environment: values interpolated, tags dropped. */
+export function loadCompose(file: ComposeFileName, env: Environment = {}): ComposeFile {
+  return mapStrings(composeDocument(file).toJS(), (text) => interpolate(text, env)) as ComposeFile
+}
+
+/** A service's environment as the container gets it: every value a string. */
+export function environmentOf(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([name, value]) => [name, String(value)]),
   )
+}
+
+/** Seconds in a Compose duration written in whole seconds (`30s`), the only form used here. */
+export function seconds(duration: string | undefined): number {
+  const match = /^(\d+)s$/.exec(duration ?? '')
+  if (match === null) throw new Error(`${duration} is not a duration in whole seconds`)
+  return Number(match[1])
 }

@@ -1,9 +1,24 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { isIgnored, parseDockerignore } from './dockerignore.js'
-import { readRepoFile } from './repo.js'
+import dockerignoreModule, { type Ignore } from '@balena/dockerignore'
+
+// CommonJS, with types declaring an ES default export: under NodeNext the function is `.default`.
+const dockerignore = dockerignoreModule.default
+
+/** What `docker build` leaves out of the context of the repository at `root`, by its .dockerignore. */
+export function dockerignoreAt(root: string): Ignore {
+  return dockerignore().add(readFileSync(join(root, '.dockerignore'), 'utf8').split('\n'))
+}
 
 /**
  * The files `docker build` would receive from the repository at `root`: what git tracks or would
@@ -18,9 +33,9 @@ export function buildContextFiles(root: string): string[] {
       encoding: 'utf8',
     },
   )
-  const rules = parseDockerignore(readRepoFile('.dockerignore'))
+  const ignored = dockerignoreAt(root)
   return [...new Set(listed.split('\0'))]
-    .filter((path) => path !== '' && !isIgnored(rules, path))
+    .filter((path) => path !== '' && !ignored.ignores(path))
     .filter((path) => existsSync(join(root, path)) && lstatSync(join(root, path)).isFile())
 }
 

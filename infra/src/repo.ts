@@ -10,15 +10,6 @@ export function readRepoFile(relativePath: string): string {
   return readFileSync(join(repoRoot, relativePath), 'utf8')
 }
 
-/** The version pinned by the root package.json "packageManager" field (`pnpm@<version>`). */
-export function pinnedPnpmVersion(): string {
-  const { packageManager } = JSON.parse(readRepoFile('package.json')) as { packageManager?: string }
-  const version = /^pnpm@([^+\s]+)/.exec(packageManager ?? '')?.[1]
-  if (version === undefined)
-    throw new Error('package.json has no "packageManager": "pnpm@<version>"')
-  return version
-}
-
 /** Every package.json of the workspace, root first, relative to the repository root. */
 export function workspaceManifests(): string[] {
   const { packages = [] } = parse(readRepoFile('pnpm-workspace.yaml')) as { packages?: string[] }
@@ -35,16 +26,4 @@ export function workspaceManifests(): string[] {
       .map((directory) => `${directory}/package.json`)
       .filter((manifest) => existsSync(join(repoRoot, manifest))),
   ]
-}
-
-/**
- * The default apps/web/src/config.ts gives a numeric setting, read from its source: infra does not
- * depend on the app, and the value has to stay in step with stop_grace_period and the like.
- */
-export function webConfigDefault(name: string, source = readRepoFile('apps/web/src/config.ts')) {
-  const pattern = new RegExp(`\\b${name}:[^\\n]*\\.default\\(([\\d_]+)\\)`)
-  const value = pattern.exec(source)?.[1]
-  if (value === undefined)
-    throw new Error(`apps/web/src/config.ts gives ${name} no numeric default`)
-  return Number(value.replaceAll('_', ''))
 }

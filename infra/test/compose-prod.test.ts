@@ -1,24 +1,16 @@
 import { describe, expect, test } from 'vitest'
-import { environmentOf, secretNamesOf } from '../src/compose.js'
-import { mergeCompose } from '../src/compose-merge.js'
+import { parseConfig } from 'web/config'
 import {
-  dependencyProblems,
-  healthcheckProblems,
-  publishedPortProblems,
-  publishingServices,
-  secretDefaultProblems,
-  secretProblems,
-  shutdownGraceProblems,
-  undocumentedVariables,
-} from '../src/compose-rules.js'
-import { interpolate, variableReferences } from '../src/interpolation.js'
-import { readRepoFile, webConfigDefault } from '../src/repo.js'
+  type ComposeFile,
+  composeDocument,
+  composeVariables,
+  type Environment,
+  environmentOf,
+  loadCompose,
+  seconds,
+} from '../src/compose.js'
 
-// docker compose -f infra/compose.yml -f infra/compose.prod.yml, before and after interpolation.
-const baseText = readRepoFile('infra/compose.yml')
-const prodText = readRepoFile('infra/compose.prod.yml')
-const production = mergeCompose(baseText, prodText)
-
+// docker compose -f infra/compose.yml -f infra/compose.prod.yml
 const productionEnv = {
   POSTGRES_DB: 'app',
   POSTGRES_USER: 'app_owner',
@@ -27,53 +19,89 @@ const productionEnv = {
   REDIS_URL: 'redis://cache:6379',
 }
 
-function resolve(env: Record<string, string>) {
-  return mergeCompose(interpolate(baseText, env), interpolate(prodText, env))
+const prodDocument = composeDocument('compose.prod.yml')
+const prodServices = loadCompose('compose.prod.yml', productionEnv).services
+
+/**
+ * The merge of the two files for what the production file changes. Each key it sets on a service
+ * either is new there or carries `!override` (both tested below), so Compose's merge is, for them,
+ * the production value replacing the development one.
+ */
+function production(env: Environment): ComposeFile {
+  const base = loadCompose('compose.yml', env)
+  const prod = loadCompose('compose.prod.yml', env)
+  const services = Object.fromEntries(
+    Object.entries(base.services).map(([name, service]) => [
+      name,
+      { ...service, ...prod.services[name] },
+    ]),
+  )
+  return { ...base, services, secrets: prod.secrets }
 }
 
-const required = [
-  ...new Set(
-    variableReferences(prodText)
-      .filter(({ operator }) => operator === ':?')
-      .map(({ name }) => name),
-  ),
-]
+const merged = production(productionEnv)
+const service = (name: string) => merged.services[name] ?? {}
+
+describe('what compose.prod.yml changes', () => {
+  test('only the secrets, environment and ports of db and web, and the secrets they mount', () => {
+    expect(Object.keys(prodDocument.toJS())).toEqual(['services', 'secrets'])
+    expect(loadCompose('compose.yml').secrets).toBeUndefined()
+    expect(
+      Object.fromEntries(Object.entries(prodServices).map(([n, s]) => [n, Object.keys(s)])),
+    ).toEqual({ db: ['secrets', 'environment'], web: ['secrets', 'environment', 'ports'] })
+  })
+
+  test('each setting compose.yml also has is replaced whole (!override), not merged into it', () => {
+    const base = loadCompose('compose.yml').services
+    for (const [name, settings] of Object.entries(prodServices)) {
+      for (const key of Object.keys(settings).filter((key) => key in (base[name] ?? {}))) {
+        const node = prodDocument.getIn(['services', name, key], true) as { tag?: string }
+        expect(node.tag, `${name}.${key}`).toBe('!override')
+      }
+    }
+  })
+})
 
 describe('secrets are required', () => {
+  const required = [
+    ...new Set(
+      composeVariables('compose.prod.yml')
+        .filter(({ operator }) => operator === ':?')
+        .map(({ name }) => name),
+    ),
+  ]
+
   test('the production file requires the database credentials, its password file and both URLs', () => {
     expect(required.sort()).toEqual(Object.keys(productionEnv).sort())
   })
 
   test.each(required)('without %s, Compose refuses to start and names it', (missing) => {
     const env = Object.fromEntries(Object.entries(productionEnv).filter(([key]) => key !== missing))
-    expect(() => resolve(env)).toThrow(`${missing} is required`)
-    expect(() => resolve({ ...env, [missing]: '' })).toThrow(`${missing} is required`)
+    expect(() => production(env)).toThrow(`${missing} is required`)
+    expect(() => production({ ...env, [missing]: '' })).toThrow(`${missing} is required`)
   })
 
-  test('no secret keeps a development default, in the merged model', () => {
-    expect(secretDefaultProblems(production)).toEqual([])
-  })
-
-  test('the same rule finds the development defaults of compose.yml alone', () => {
-    expect(secretDefaultProblems(mergeCompose(baseText))).not.toEqual([])
+  test('no development password is left in the production configuration', () => {
+    const developmentPassword = environmentOf(
+      loadCompose('compose.yml').services.db ?? {},
+    ).POSTGRES_PASSWORD
+    expect(developmentPassword).toBeTruthy()
+    expect(JSON.stringify(merged)).not.toContain(developmentPassword)
   })
 })
 
 describe('the database password comes from Compose secret files', () => {
-  const resolved = resolve(productionEnv)
-
-  test('db_password and database_url are declared from their files, and used', () => {
-    expect(secretProblems(production)).toEqual([])
-    expect(resolved.secrets).toEqual({
+  test('db_password and database_url are declared from their files, and mounted by db and web', () => {
+    expect(merged.secrets).toEqual({
       db_password: { file: productionEnv.DB_PASSWORD_FILE },
       database_url: { file: productionEnv.DATABASE_URL_FILE },
     })
-    expect(secretNamesOf(resolved.services?.db ?? {})).toEqual(['db_password'])
-    expect(secretNamesOf(resolved.services?.web ?? {})).toEqual(['database_url'])
+    expect(service('db').secrets).toEqual(['db_password'])
+    expect(service('web').secrets).toEqual(['database_url'])
   })
 
   test('db reads it through POSTGRES_PASSWORD_FILE and has no POSTGRES_PASSWORD left', () => {
-    expect(environmentOf(resolved.services?.db ?? {})).toEqual({
+    expect(service('db').environment).toEqual({
       POSTGRES_DB: 'app',
       POSTGRES_USER: 'app_owner',
       POSTGRES_PASSWORD_FILE: '/run/secrets/db_password',
@@ -81,7 +109,7 @@ describe('the database password comes from Compose secret files', () => {
   })
 
   test('web reads DATABASE_URL from its secret file and keeps no password in its environment', () => {
-    const environment = environmentOf(resolved.services?.web ?? {})
+    const environment = environmentOf(service('web'))
     expect(environment).toMatchObject({
       DATABASE_URL_FILE: '/run/secrets/database_url',
       REDIS_URL: productionEnv.REDIS_URL,
@@ -91,24 +119,23 @@ describe('the database password comes from Compose secret files', () => {
 })
 
 describe('the production stack', () => {
-  test('publishes web only, on 127.0.0.1 and a fixed port', () => {
-    expect(publishingServices(production)).toEqual(['web'])
-    expect(publishedPortProblems(production)).toEqual([])
-    expect(resolve(productionEnv).services?.web?.ports).toEqual(['127.0.0.1:5000:5000'])
+  test('publishes web only, on 127.0.0.1 and a fixed port (the scale profile aside)', () => {
+    const publishing = Object.entries(merged.services).filter(
+      ([, { profiles, ports }]) => profiles === undefined && ports !== undefined,
+    )
+    expect(Object.fromEntries(publishing.map(([name, { ports }]) => [name, ports]))).toEqual({
+      web: ['127.0.0.1:5000:5000'],
+    })
   })
 
-  test('keeps a health check on every service and the order they start in, for up --wait', () => {
-    expect(healthcheckProblems(production)).toEqual([])
-    expect(dependencyProblems(production)).toEqual([])
-  })
-
-  test("still gives web longer to stop than the app's shutdown drain", () => {
-    expect(
-      shutdownGraceProblems(production, 'web', webConfigDefault('SHUTDOWN_TIMEOUT_MS')),
-    ).toEqual([])
-  })
-
-  test('reads no variable that .env.example does not list', () => {
-    expect(undocumentedVariables(prodText, readRepoFile('.env.example'))).toEqual([])
+  test("the app accepts web's environment and drains for less than web's grace period", () => {
+    const readSecret = (path: string) => {
+      expect(path).toBe('/run/secrets/database_url')
+      return 'postgres://app_owner:secret@db:5432/app'
+    }
+    const config = parseConfig(environmentOf(service('web')), readSecret)
+    expect(seconds(service('web').stop_grace_period) * 1000).toBeGreaterThan(
+      config.SHUTDOWN_TIMEOUT_MS,
+    )
   })
 })

@@ -1,49 +1,103 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseEnv } from 'node:util'
+import { DockerfileParser } from 'dockerfile-ast'
 import { describe, expect, test } from 'vitest'
+import { parseConfig } from 'web/config'
 import {
-  environmentOf as environmentOfService,
-  healthcheckArgv,
-  parseCompose,
-  servicesInProfile,
+  type ComposeService,
+  composeVariables,
+  environmentOf,
+  loadCompose,
+  seconds,
 } from '../src/compose.js'
-import { shutdownGraceProblems } from '../src/compose-rules.js'
-import { healthcheckCommand, parseDockerfile } from '../src/dockerfile.js'
-import { interpolate, referencesWithoutDefault } from '../src/interpolation.js'
-import { readRepoFile, webConfigDefault } from '../src/repo.js'
+import { infraDir, readRepoFile } from '../src/repo.js'
 
-const composeText = readRepoFile('infra/compose.yml')
 // What Compose runs when no variable is set: the out-of-the-box stack.
-const stack = parseCompose(interpolate(composeText, {}))
-const services = stack.services ?? {}
-const dockerfileStages = parseDockerfile(readRepoFile('infra/Dockerfile'))
+const stack = loadCompose('compose.yml')
+const services = stack.services
+const service = (name: string): ComposeService => services[name] ?? {}
+const dockerfile = DockerfileParser.parse(readRepoFile('infra/Dockerfile'))
 
-function environmentOf(service: string): Record<string, string> {
-  return environmentOfService(services[service] ?? {})
+function stageNamed(name: string) {
+  const from = dockerfile.getFROMs().find((candidate) => candidate.getBuildStage() === name)
+  return from === undefined ? undefined : dockerfile.getContainingImage(from.getRange().start)
 }
 
 describe('out of the box', () => {
   test('every variable in infra/compose.yml has a default, so no .env is needed', () => {
-    expect(referencesWithoutDefault(composeText)).toEqual([])
+    const withoutDefault = composeVariables('compose.yml').filter(
+      ({ operator }) => operator !== ':-' && operator !== '-',
+    )
+    expect(withoutDefault).toEqual([])
+  })
+
+  test('every variable of compose.yml and compose.prod.yml is listed in .env.example', () => {
+    const documented = Object.keys(parseEnv(readRepoFile('.env.example')))
+    const used = [...composeVariables('compose.yml'), ...composeVariables('compose.prod.yml')]
+    expect(documented).toEqual(expect.arrayContaining(used.map(({ name }) => name)))
   })
 
   test('the project has a name; without a profile it runs the four services of the stack', () => {
     expect(stack.name).toMatch(/^[a-z0-9][a-z0-9_-]*$/)
-    expect(
-      servicesInProfile(stack)
-        .map(([name]) => name)
-        .sort(),
-    ).toEqual(['cache', 'client', 'db', 'web'])
+    const unprofiled = Object.keys(services).filter((name) => service(name).profiles === undefined)
+    expect(unprofiled.sort()).toEqual(['cache', 'client', 'db', 'web'])
   })
 
   test('the scale profile adds the proxy and nothing else', () => {
-    const scale = servicesInProfile(stack, 'scale').map(([name]) => name)
-    expect(
-      scale.filter((name) => !servicesInProfile(stack).some(([other]) => other === name)),
-    ).toEqual(['proxy'])
+    const profiled = Object.entries(services).filter(([, { profiles }]) => profiles !== undefined)
+    expect(Object.fromEntries(profiled.map(([name, { profiles }]) => [name, profiles]))).toEqual({
+      proxy: ['scale'],
+    })
+  })
+})
+
+describe('every service', () => {
+  test('runs a pinned image, or the target of the Dockerfile built here', () => {
+    const images = Object.entries(services).map(([name, { image, build }]) => [
+      name,
+      image ?? build,
+    ])
+    expect(Object.fromEntries(images)).toEqual({
+      cache: 'redis:7-alpine',
+      client: { context: '..', dockerfile: 'infra/Dockerfile', target: 'client' },
+      db: 'postgres:15-alpine',
+      proxy: 'nginxinc/nginx-unprivileged:1-alpine',
+      web: { context: '..', dockerfile: 'infra/Dockerfile', target: 'web' },
+    })
+  })
+
+  test('reports its health with a command and every timing, so up --wait can rely on it', () => {
+    for (const [name, { healthcheck }] of Object.entries(services)) {
+      expect(healthcheck?.test[0], name).toBe('CMD')
+      expect(healthcheck, name).toMatchObject({
+        interval: expect.stringMatching(/^\d+s$/),
+        timeout: expect.stringMatching(/^\d+s$/),
+        retries: expect.any(Number),
+        start_period: expect.stringMatching(/^\d+s$/),
+      })
+    }
+  })
+
+  test('sets no container_name, which would forbid scaling and parallel projects', () => {
+    expect(Object.values(services).filter((item) => 'container_name' in item)).toEqual([])
+  })
+
+  test('publishes nothing beyond 127.0.0.1, and db and cache publish nothing at all', () => {
+    const ports = Object.values(services).flatMap((item) => item.ports ?? [])
+    expect(ports.filter((port) => !port.startsWith('127.0.0.1:'))).toEqual([])
+    expect(service('db').ports).toBeUndefined()
+    expect(service('cache').ports).toBeUndefined()
+  })
+
+  test('is on the bridge network rede-aplicacao', () => {
+    expect(stack.networks).toEqual({ 'rede-aplicacao': { driver: 'bridge' } })
+    for (const item of Object.values(services)) expect(item.networks).toEqual(['rede-aplicacao'])
   })
 })
 
 describe('web', () => {
-  const environment = environmentOf('web')
+  const environment = environmentOf(service('web'))
 
   test('receives exactly the configuration of the API contract', () => {
     expect(Object.keys(environment).sort()).toEqual([
@@ -58,7 +112,7 @@ describe('web', () => {
 
   test('reaches PostgreSQL and Redis by their service names, with the credentials db is created with', () => {
     const database = new URL(environment.DATABASE_URL ?? '')
-    const db = environmentOf('db')
+    const db = environmentOf(service('db'))
     expect(database.protocol).toBe('postgres:')
     expect(`${database.hostname}:${database.port}`).toBe('db:5432')
     expect(database.username).toBe(db.POSTGRES_USER)
@@ -69,45 +123,63 @@ describe('web', () => {
   })
 
   test('starts once db and cache are healthy, and restarts when db does', () => {
-    expect(services.web?.depends_on).toEqual({
+    expect(service('web').depends_on).toEqual({
       cache: { condition: 'service_healthy' },
       db: { condition: 'service_healthy', restart: true },
     })
   })
 
   test('publishes its PORT, the port the image EXPOSEs, on 127.0.0.1:5000', () => {
-    const web = dockerfileStages.find((stage) => stage.name === 'web')
-    const exposed = web?.instructions.find(({ keyword }) => keyword === 'EXPOSE')?.args
-    expect(exposed).toBe(environment.PORT)
-    expect(services.web?.ports).toEqual([`127.0.0.1:5000:${environment.PORT}`])
+    const exposed = stageNamed('web')
+      ?.getInstructions()
+      .find((instruction) => instruction.getKeyword() === 'EXPOSE')
+    expect(exposed?.getArgumentsContent()).toBe(environment.PORT)
+    expect(service('web').ports).toEqual([`127.0.0.1:5000:${environment.PORT}`])
   })
 
   test("is given longer to stop than the app's shutdown drain, SHUTDOWN_TIMEOUT_MS", () => {
-    const appDefaultMs = webConfigDefault('SHUTDOWN_TIMEOUT_MS')
-    expect(appDefaultMs).toBeGreaterThan(0)
-    expect(shutdownGraceProblems(stack, 'web', appDefaultMs)).toEqual([])
+    const drainMs = parseConfig(environment).SHUTDOWN_TIMEOUT_MS
+    expect(drainMs).toBeGreaterThan(0)
+    expect(seconds(service('web').stop_grace_period) * 1000).toBeGreaterThan(drainMs)
   })
+})
+
+describe('the services built here', () => {
+  test.each(['web', 'client'])('%s is built from a stage of the Dockerfile it names', (name) => {
+    const { context = '', dockerfile: file = '', target = '' } = service(name).build ?? {}
+    expect(existsSync(join(infraDir, context, file))).toBe(true)
+    expect(stageNamed(target)).toBeDefined()
+  })
+
+  test.each(['web', 'client'])(
+    '%s runs locked down, with init, a memory limit and time to stop',
+    (name) => {
+      expect(service(name)).toMatchObject({
+        init: true,
+        read_only: true,
+        tmpfs: ['/tmp'],
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+        deploy: { resources: { limits: { memory: expect.stringMatching(/^\d+M$/) } } },
+        stop_grace_period: expect.stringMatching(/^\d+s$/),
+        restart: 'unless-stopped',
+      })
+    },
+  )
 })
 
 describe('client', () => {
   test('drives the web service on the port web listens on, after web is healthy', () => {
-    const apiUrl = new URL(environmentOf('client').API_URL ?? '')
-    expect(`${apiUrl.hostname}:${apiUrl.port}`).toBe(`web:${environmentOf('web').PORT}`)
-    expect(services.client?.depends_on).toEqual({ web: { condition: 'service_healthy' } })
+    const apiUrl = new URL(environmentOf(service('client')).API_URL ?? '')
+    expect(`${apiUrl.hostname}:${apiUrl.port}`).toBe(`web:${environmentOf(service('web')).PORT}`)
+    expect(service('client').depends_on).toEqual({ web: { condition: 'service_healthy' } })
   })
 })
 
 describe('data', () => {
   test('db keeps its data in the named volume dados_postgres, where postgres:15 writes it', () => {
-    expect(services.db?.volumes).toEqual(['dados_postgres:/var/lib/postgresql/data'])
+    expect(service('db').volumes).toEqual(['dados_postgres:/var/lib/postgresql/data'])
     expect(Object.keys(stack.volumes ?? {})).toEqual(['dados_postgres'])
-  })
-
-  test('every service is on the bridge network rede-aplicacao', () => {
-    expect(stack.networks).toEqual({ 'rede-aplicacao': { driver: 'bridge' } })
-    for (const service of Object.values(services)) {
-      expect(service.networks).toEqual(['rede-aplicacao'])
-    }
   })
 })
 
@@ -115,11 +187,12 @@ describe('health checks shared with the Dockerfile', () => {
   test.each(['web', 'client'])(
     '%s runs the same health check in compose as in its image',
     (name) => {
-      const stage = dockerfileStages.find((candidate) => candidate.name === name)
-      const instruction = stage?.instructions.find(({ keyword }) => keyword === 'HEALTHCHECK')
-      const fromImage = instruction === undefined ? undefined : healthcheckCommand(instruction)
-      expect(fromImage?.[0]).toBe('CMD')
-      expect(healthcheckArgv(services[name]?.healthcheck)).toEqual(fromImage?.slice(1))
+      const [healthcheck] = stageNamed(name)?.getHEALTHCHECKs() ?? []
+      const content = healthcheck?.getArgumentsContent() ?? ''
+      expect(content).toMatch(/^CMD \[/)
+      expect(['CMD', ...JSON.parse(content.slice('CMD '.length))]).toEqual(
+        service(name).healthcheck?.test,
+      )
     },
   )
 })

@@ -1,64 +1,50 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { DockerfileParser, type ImageTemplate } from 'dockerfile-ast'
 import { validate } from 'dockerfile-utils'
 import { describe, expect, test } from 'vitest'
-import { buildOf, parseCompose } from '../src/compose.js'
-import {
-  effectiveInstructions,
-  finalStages,
-  parseDockerfile,
-  type Stage,
-} from '../src/dockerfile.js'
-import {
-  contextSources,
-  type DockerfileRule,
-  finalStagesRunningAsRoot,
-  finalStagesWithMoreThanBuildOutput,
-  finalStagesWithoutHealthcheck,
-  finalStagesWithoutNodeExecCmd,
-  finalStagesWithoutProductionEnv,
-  installsWithoutFrozenLockfile,
-  pnpmVersionProblems,
-  runCommands,
-  secretsInArgOrEnv,
-  sourcesCopiedBeforeInstall,
-  unpinnedBaseImages,
-} from '../src/dockerfile-rules.js'
-import { isIgnored, parseDockerignore } from '../src/dockerignore.js'
-import { pinnedPnpmVersion, readRepoFile, repoRoot, workspaceManifests } from '../src/repo.js'
+import { dockerignoreAt } from '../src/rehearsal.js'
+import { readRepoFile, repoRoot, workspaceManifests } from '../src/repo.js'
 
 // DiagnosticSeverity.Error of the language server protocol, whose diagnostics dockerfile-utils returns.
 const lspError = 1
 
-const dockerfile = readRepoFile('infra/Dockerfile')
+const text = readRepoFile('infra/Dockerfile')
+const dockerfile = DockerfileParser.parse(text)
 const buildScript = readRepoFile('infra/scripts/build-app.sh')
 
-const good = `FROM node:24-alpine AS base
-WORKDIR /app
+const stages = new Map<string, ImageTemplate>(
+  dockerfile.getFROMs().map((from) => {
+    const stage = dockerfile.getContainingImage(from.getRange().start)
+    if (stage === null) throw new Error(`no stage at ${from}`)
+    return [from.getBuildStage() ?? '', stage]
+  }),
+)
 
-FROM base AS build
-RUN npm install -g pnpm@10.34.8
-COPY package.json pnpm-lock.yaml ./
-RUN pnpm install --frozen-lockfile
-COPY . .
-RUN pnpm --filter web build
+function stage(name: string): ImageTemplate {
+  const found = stages.get(name)
+  if (found === undefined) throw new Error(`infra/Dockerfile has no stage ${name}`)
+  return found
+}
 
-FROM base AS web
-ENV NODE_ENV=production
-COPY --from=build /app/dist ./dist
-USER node
-HEALTHCHECK CMD ["node", "-e", "process.exit(0)"]
-CMD ["node", "dist/index.js"]
-`
+/** The stage's instructions after its FROM, as `KEYWORD arguments` (flags left out). */
+function instructionsOf(name: string): string[] {
+  return stage(name)
+    .getInstructions()
+    .slice(1)
+    .map((instruction) => `${instruction.getKeyword()} ${instruction.getArgumentsContent()}`)
+}
+
+const finalStages = ['web', 'client']
 
 describe('dockerfile-utils', () => {
   test('infra/Dockerfile has no errors or warnings', () => {
     expect(
-      validate(dockerfile).map(({ message, range }) => `${range.start.line + 1}: ${message}`),
+      validate(text).map(({ message, range }) => `${range.start.line + 1}: ${message}`),
     ).toEqual([])
   })
 
-  test('a Dockerfile with an unknown instruction and a bad duration gets an error for each', () => {
+  test('it does report errors: an unknown instruction and a bad duration', () => {
     const diagnostics = validate(
       'FROM node:24-alpine\nRUNN echo\nHEALTHCHECK --interval=often CMD true\n',
     )
@@ -70,144 +56,131 @@ describe('dockerfile-utils', () => {
 })
 
 describe('stages', () => {
-  const stages = parseDockerfile(dockerfile)
-
-  test('the images one can build are exactly web and client', () => {
-    expect(finalStages(stages).map((stage) => stage.name)).toEqual(['web', 'client'])
-  })
-
-  test('every target compose builds is one of those final stages', () => {
-    const compose = parseCompose(readRepoFile('infra/compose.yml'))
-    const targets = Object.values(compose.services ?? {}).flatMap(
-      (service) => buildOf(service)?.target ?? [],
-    )
-    const finalNames = finalStages(stages).map((stage) => stage.name)
-    expect(targets.sort()).toEqual(['client', 'web'])
-    for (const target of targets) expect(finalNames).toContain(target)
-  })
-
-  test('web exposes 5000 and runs the server bundle; client runs its bundle', () => {
-    const [web, client] = finalStages(stages)
-    const cmdOf = (stage: Stage | undefined) =>
-      stage === undefined
-        ? undefined
-        : effectiveInstructions(stages, stage).findLast(({ keyword }) => keyword === 'CMD')?.args
-    expect(web?.instructions.find(({ keyword }) => keyword === 'EXPOSE')?.args).toBe('5000')
-    expect(cmdOf(web)).toBe('["node", "dist/server/index.js"]')
-    expect(cmdOf(client)).toBe('["node", "dist/index.js"]')
-  })
-
-  test('continuation lines and comments are read as Docker reads them', () => {
-    const [stage] = parseDockerfile(
-      'FROM node:24-alpine AS Base\n# note\nRUN a \\\n  # inside\n  && b\n\nUSER node\n',
-    )
-    expect(stage?.name).toBe('base')
-    expect(stage?.instructions).toEqual([
-      { keyword: 'RUN', args: 'a && b', line: 3 },
-      { keyword: 'USER', args: 'node', line: 7 },
+  test('one pinned base image, node 24 on Alpine, that every other stage builds on', () => {
+    const bases = dockerfile.getFROMs().map((from) => [from.getBuildStage(), from.getImage()])
+    expect(bases).toEqual([
+      ['base', 'node:24-alpine'],
+      ['workspace', 'base'],
+      ['web-build', 'workspace'],
+      ['client-build', 'workspace'],
+      ['web', 'base'],
+      ['client', 'base'],
     ])
   })
-})
 
-const rules: [string, DockerfileRule, string][] = [
-  ['base images are pinned', unpinnedBaseImages, good.replace('node:24-alpine', 'node:alpine')],
-  [
-    'final stages do not run as root',
-    finalStagesRunningAsRoot,
-    good.replace('USER node', 'USER root'),
-  ],
-  [
-    'final stages start node in exec form',
-    finalStagesWithoutNodeExecCmd,
-    good.replace('CMD ["node", "dist/index.js"]', 'CMD node dist/index.js'),
-  ],
-  [
-    'final stages have a health check',
-    finalStagesWithoutHealthcheck,
-    good.replace(/HEALTHCHECK .*\n/, 'HEALTHCHECK NONE\n'),
-  ],
-  [
-    'final stages run with NODE_ENV=production',
-    finalStagesWithoutProductionEnv,
-    good.replace('ENV NODE_ENV=production', 'ENV NODE_ENV=development'),
-  ],
-  [
-    'final stages hold only the build output',
-    finalStagesWithMoreThanBuildOutput,
-    good.replace('USER node', 'COPY . .\nUSER node'),
-  ],
-  [
-    'dependencies are installed before the sources are copied',
-    sourcesCopiedBeforeInstall,
-    good.replace('COPY . .\n', '').replace('COPY package.json', 'COPY . .\nCOPY package.json'),
-  ],
-  [
-    'no secret in ARG or ENV',
-    secretsInArgOrEnv,
-    good.replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production POSTGRES_PASSWORD=x'),
-  ],
-]
+  test.each(finalStages)(
+    '%s holds only its build output, runs as node with NODE_ENV=production, and starts node in exec form',
+    (name) => {
+      const instructions = stage(name).getInstructions().slice(1)
+      const keywords = instructions.map((instruction) => instruction.getKeyword())
+      expect(keywords).not.toContain('RUN')
+      expect(
+        stage(name)
+          .getCOPYs()
+          .map((copy) => copy.getFromFlag()?.getValue()),
+      ).toEqual([`${name}-build`])
+      expect(instructionsOf(name)).toEqual(
+        expect.arrayContaining(['ENV NODE_ENV=production', 'USER node']),
+      )
+      expect(instructionsOf(name).filter((line) => line.startsWith('USER '))).toEqual(['USER node'])
+      const [cmd, ...moreCmds] = stage(name).getCMDs()
+      expect(moreCmds).toEqual([])
+      expect(cmd?.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual([
+        'node',
+        name === 'web' ? 'dist/server/index.js' : 'dist/index.js',
+      ])
+      expect(stage(name).getHEALTHCHECKs()).toHaveLength(1)
+    },
+  )
 
-describe.each(rules)('rule: %s', (_, rule, badSnippet) => {
-  test('holds for infra/Dockerfile', () => {
-    expect(rule(dockerfile)).toEqual([])
+  test('web exposes 5000', () => {
+    expect(instructionsOf('web')).toContain('EXPOSE 5000')
   })
 
-  test('holds for the reference snippet', () => {
-    expect(rule(good)).toEqual([])
-  })
-
-  test('fails on a snippet that breaks it', () => {
-    expect(rule(badSnippet)).not.toEqual([])
+  test('no ARG, and no ENV but NODE_ENV: nothing that could hold a secret is baked in', () => {
+    expect(dockerfile.getARGs()).toEqual([])
+    const names = dockerfile
+      .getENVs()
+      .flatMap((env) => env.getProperties().map((property) => property.getName()))
+    expect(names).toEqual(['NODE_ENV', 'NODE_ENV'])
   })
 })
 
-describe('pnpm', () => {
+describe('pnpm and the build script', () => {
   test('infra/Dockerfile installs exactly the pnpm of package.json "packageManager"', () => {
-    expect(pnpmVersionProblems(dockerfile, pinnedPnpmVersion())).toEqual([])
-  })
-
-  test('another pnpm version, or none pinned, is reported', () => {
-    expect(pnpmVersionProblems(good, '10.34.9')).toEqual([
-      'pnpm@10.34.8 is installed, but package.json asks for pnpm@10.34.9',
-    ])
-    expect(pnpmVersionProblems(good.replace('pnpm@10.34.8', 'pnpm'), '10.34.8')).toEqual([
-      'pnpm is never installed with an explicit version',
-    ])
-  })
-
-  test('the image build and the build script install only from the lockfile', () => {
-    expect(installsWithoutFrozenLockfile(runCommands(dockerfile))).toEqual([])
-    expect(installsWithoutFrozenLockfile(buildScript)).toEqual([])
-    expect(buildScript).toMatch(/^\s*pnpm install --frozen-lockfile\b/m)
-  })
-
-  test('an install that may rewrite the lockfile is reported', () => {
-    expect(installsWithoutFrozenLockfile('pnpm install --filter web...\npnpm i')).toHaveLength(2)
-  })
-
-  test('each app is built by the shared build script, which the Dockerfile copies in', () => {
-    const runs = runCommands(dockerfile)
-    for (const app of ['web', 'client']) {
-      expect(runs).toContain(`sh infra/scripts/build-app.sh install ${app}`)
-      expect(runs).toContain(`sh infra/scripts/build-app.sh build ${app} /out`)
+    const { packageManager } = JSON.parse(readRepoFile('package.json')) as {
+      packageManager: string
     }
+    const runs = instructionsOf('workspace').filter((line) => line.startsWith('RUN '))
+    expect(runs).toEqual([`RUN npm install --global ${packageManager}`])
+  })
+
+  test.each(finalStages)(
+    'the %s build stage installs before the sources arrive, then builds, with build-app.sh',
+    (name) => {
+      expect(instructionsOf(`${name}-build`)).toEqual([
+        `RUN sh infra/scripts/build-app.sh install ${name}`,
+        'COPY . .',
+        `RUN sh infra/scripts/build-app.sh build ${name} /out`,
+      ])
+    },
+  )
+
+  test('the build script installs from the lockfile only', () => {
+    const installs = buildScript
+      .split('\n')
+      .filter((line) => /^\s*pnpm\s+(install|i|add)\b/.test(line))
+    expect(installs).toEqual(['  pnpm install --frozen-lockfile --filter "$1..."'])
   })
 })
 
 describe('build context', () => {
-  const sources = contextSources(dockerfile)
-  const ignoreRules = parseDockerignore(readRepoFile('.dockerignore'))
+  const sources = stage('workspace')
+    .getCOPYs()
+    .flatMap((copy) =>
+      copy
+        .getArguments()
+        .slice(0, -1)
+        .map((argument) => argument.getValue()),
+    )
+  const ignored = dockerignoreAt(repoRoot)
 
   test('every workspace package.json is copied before the install, so the lockfile matches', () => {
-    const copied = sources.flatMap((source) => (source.endsWith('/') ? [] : [source]))
-    expect(copied).toEqual(expect.arrayContaining(workspaceManifests()))
+    expect(sources).toEqual(expect.arrayContaining(workspaceManifests()))
   })
 
   test('every file the Dockerfile copies exists and is not excluded by .dockerignore', () => {
     for (const source of sources) {
       expect(existsSync(join(repoRoot, source)), source).toBe(true)
-      expect(isIgnored(ignoreRules, source), source).toBe(false)
+      expect(ignored.ignores(source), source).toBe(false)
     }
+  })
+
+  test.each([
+    'node_modules/vitest/package.json',
+    'apps/web/node_modules/hono/package.json',
+    'apps/web/dist/server/index.js',
+    'packages/db/.turbo/turbo-build.log',
+    '.git/HEAD',
+    '.reports/infra.json',
+    'apps/client/coverage/index.html',
+    '.env',
+    '.env.local',
+    'apps/web/.env.production',
+    'pnpm-debug.log',
+    'apps/web/npm-debug.log',
+  ])('.dockerignore leaves %s out', (path) => {
+    expect(ignored.ignores(path)).toBe(true)
+  })
+
+  test.each([
+    'pnpm-lock.yaml',
+    'package.json',
+    'apps/web/src/index.ts',
+    'packages/db/migrations/0001_create_posts.sql',
+    'infra/scripts/build-app.sh',
+    'infra/Dockerfile',
+  ])('.dockerignore keeps %s', (path) => {
+    expect(ignored.ignores(path)).toBe(false)
   })
 })

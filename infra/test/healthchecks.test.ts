@@ -2,19 +2,17 @@ import { execFile, spawnSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { healthcheckArgv, parseCompose } from '../src/compose.js'
-import { interpolate } from '../src/interpolation.js'
-import { readRepoFile } from '../src/repo.js'
+import { loadCompose } from '../src/compose.js'
 
 // The local servers stand in for the containers: both listen on 127.0.0.1 with their default
 // ports, as db and cache do inside their own containers. Only the credentials differ.
 const localCredentials = { POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres' }
-const stack = parseCompose(interpolate(readRepoFile('infra/compose.yml'), localCredentials))
+const stack = loadCompose('compose.yml', localCredentials)
 
+/** The argv Docker runs for a `["CMD", ...]` health check. */
 function healthcheckOf(service: string): [string, ...string[]] {
-  const argv = healthcheckArgv(stack.services?.[service]?.healthcheck)
-  const [command, ...args] = argv ?? []
-  if (command === undefined) throw new Error(`${service} has no health check`)
+  const [marker, command, ...args] = stack.services[service]?.healthcheck?.test ?? []
+  if (marker !== 'CMD' || command === undefined) throw new Error(`${service}: no CMD health check`)
   return [command, ...args]
 }
 

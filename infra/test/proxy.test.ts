@@ -1,120 +1,91 @@
-import { existsSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
-import { environmentOf, parseCompose, servicesInProfile } from '../src/compose.js'
-import { scalingProblems, servicesWithFixedHostPorts } from '../src/compose-rules.js'
-import { interpolate } from '../src/interpolation.js'
-import { findDirectives, parseNginxConfig } from '../src/nginx-config.js'
-import {
-  htmlErrorProblems,
-  listenPortProblems,
-  type ProxyRule,
-  proxyTargetProblems,
-  resolvedOnlyAtStart,
-} from '../src/proxy-rules.js'
-import { infraDir, readRepoFile } from '../src/repo.js'
+import { afterAll, describe, expect, test } from 'vitest'
+import { environmentOf, loadCompose } from '../src/compose.js'
+import { infraDir } from '../src/repo.js'
 
-const stack = parseCompose(interpolate(readRepoFile('infra/compose.yml'), {}))
+const stack = loadCompose('compose.yml')
 // The scale command of compose.yml sets WEB_PORT empty so that Docker picks web's host ports.
-const scaledStack = parseCompose(interpolate(readRepoFile('infra/compose.yml'), { WEB_PORT: '' }))
-const proxy = stack.services?.proxy ?? {}
-const config = readRepoFile('infra/proxy/default.conf')
-const webOrigin = `http://web:${environmentOf(stack.services?.web ?? {}).PORT}`
-const [proxyMount] = proxy.volumes ?? []
-const [proxyPort] = proxy.ports ?? []
-const proxyContainerPort = Number(String(proxyPort).split(':').at(-1))
+const scaledStack = loadCompose('compose.yml', { WEB_PORT: '' })
+const proxy = stack.services.proxy ?? {}
+const webOrigin = `http://web:${environmentOf(stack.services.web ?? {}).PORT}`
 
-const good = `resolver 127.0.0.11 valid=5s;
-server {
-  listen 8080;
-  location / {
-    set $upstream http://web:5000;
-    proxy_pass $upstream;
-  }
-  error_page 502 504 =503 @unavailable;
-  error_page 413 @too_large;
-  location @unavailable {
-    default_type application/json;
-    return 503 '{"erro":"API indisponível"}';
-  }
-  location @too_large {
-    default_type application/json;
-    return 413 '{"erro":"grande demais"}';
-  }
+// The file compose.yml mounts as the site nginx serves, and where.
+const [mountSource = '', mountTarget, mountMode] = (proxy.volumes?.[0] ?? '').split(':')
+const configPath = join(infraDir, mountSource)
+const config = readFileSync(configPath, 'utf8')
+
+const scratch = mkdtempSync(join(tmpdir(), 'infra-nginx-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+/** `nginx -t` on a site configuration, inside a main configuration shaped like the image's. */
+function nginxTest(path: string) {
+  const result = spawnSync('sh', [join(infraDir, 'scripts/check-proxy-config.sh'), path], {
+    encoding: 'utf8',
+  })
+  return { status: result.status, output: result.stdout + result.stderr }
 }
-`
 
-describe('the nginx configuration parser', () => {
-  test('reads directives, blocks, quoted arguments and skips comments', () => {
-    const [server] = parseNginxConfig(
-      "server { # the site\n  listen 8080;\n  return 200 'a; {b}';\n}\n",
-    )
-    expect(server?.name).toBe('server')
-    expect(server?.block?.map(({ name, args, line }) => ({ name, args, line }))).toEqual([
-      { name: 'listen', args: ['8080'], line: 2 },
-      { name: 'return', args: ['200', 'a; {b}'], line: 3 },
-    ])
-    expect(findDirectives(parseNginxConfig(good), 'proxy_pass')).toHaveLength(1)
-  })
+/** The arguments of each top-level-or-nested `name ...;` directive of the file, in order. */
+function directives(name: string): string[] {
+  return [...config.matchAll(new RegExp(`^\\s*${name}\\s+([^;]*);`, 'gm'))].map(
+    ([, args = '']) => args,
+  )
+}
 
-  test('a missing semicolon, an unclosed block and a stray brace are errors', () => {
-    expect(() => parseNginxConfig('server { listen 8080 }')).toThrow('must end with')
-    expect(() => parseNginxConfig('server { listen 8080;')).toThrow('not closed')
-    expect(() => parseNginxConfig('listen 8080; }')).toThrow('unexpected "}"')
-  })
-})
-
-const rules: [string, ProxyRule, string][] = [
-  [
-    'it proxies to web on the port web listens on',
-    (text) => proxyTargetProblems(text, webOrigin),
-    good.replace('http://web:5000', 'http://web:8000'),
-  ],
-  [
-    'it resolves web while serving, through Docker DNS, so scaled replicas are found',
-    resolvedOnlyAtStart,
-    good.replace('proxy_pass $upstream', 'proxy_pass http://web:5000'),
-  ],
-  [
-    'it listens on the port compose.yml publishes',
-    (text) => listenPortProblems(text, proxyContainerPort),
-    good.replace('listen 8080', 'listen 80'),
-  ],
-  [
-    'the errors nginx answers itself are JSON in the API shape',
-    (text) => htmlErrorProblems(text, [413, 502, 504]),
-    good.replace('\'{"erro":"grande demais"}\'', '<h1>too large</h1>'),
-  ],
-]
-
-describe.each(rules)('proxy rule: %s', (_, rule, bad) => {
-  test('holds for infra/proxy/default.conf', () => {
-    expect(rule(config)).toEqual([])
-  })
-
-  test('holds for the reference snippet', () => {
-    expect(rule(good)).toEqual([])
-  })
-
-  test('fails on a snippet that breaks it', () => {
-    expect(rule(bad)).not.toEqual([])
-  })
-})
-
-describe('proxy rules report each way of breaking them', () => {
-  test('no proxy_pass at all, and a resolver without Docker DNS or valid=', () => {
-    expect(proxyTargetProblems('server { listen 8080; }', webOrigin)).toEqual([
-      'nothing is proxied: there is no proxy_pass',
-    ])
-    expect(resolvedOnlyAtStart(good.replace('127.0.0.11 valid=5s', '8.8.8.8'))).toEqual([
-      "no resolver points at Docker's DNS, 127.0.0.11",
-      'the resolver keeps answers for as long as their TTL: set valid=',
+describe('infra/proxy/default.conf', () => {
+  test('is what compose.yml mounts, read-only, as the site of nginxinc/nginx-unprivileged', () => {
+    expect([mountSource, mountTarget, mountMode]).toEqual([
+      './proxy/default.conf',
+      '/etc/nginx/conf.d/default.conf',
+      'ro',
     ])
   })
 
-  test('an error code without an error_page answers with nginx HTML', () => {
-    expect(htmlErrorProblems(good.replace('error_page 413 @too_large;', ''), [413])).toEqual([
-      'nginx answers 413 with its own HTML page',
+  test('nginx -t accepts it', () => {
+    const { status, output } = nginxTest(configPath)
+    expect(status, output).toBe(0)
+  })
+
+  test('nginx -t, as run here, rejects a copy with a directive out of place', () => {
+    const broken = join(scratch, 'default.conf')
+    writeFileSync(broken, config.replace('listen 8080;', 'listen 8080;\n  events {}'))
+    const { status, output } = nginxTest(broken)
+    expect(status).not.toBe(0)
+    expect(output).toContain('"events" directive is not allowed here')
+  })
+
+  test('it proxies everything to web on the port web listens on, named through a variable', () => {
+    expect(directives('proxy_pass')).toEqual(['$web_origin'])
+    expect(directives('set')).toEqual([`$web_origin ${webOrigin}`])
+  })
+
+  test("it resolves web while serving, through Docker's DNS, so replicas that --scale adds are found", () => {
+    expect(directives('resolver')).toEqual([expect.stringMatching(/^127\.0\.0\.11 valid=\d+s\b/)])
+  })
+
+  test('it listens on the port compose.yml publishes', () => {
+    const [published = ''] = proxy.ports ?? []
+    expect(directives('listen')).toEqual([published.split(':').at(-1)])
+  })
+
+  test('the errors nginx answers itself are JSON in the API shape, not its own HTML', () => {
+    expect(directives('error_page')).toEqual(['502 504 =503 @unavailable', '413 @too_large'])
+    // Each named location answers by itself, in the form `default_type ...; return <code> '<body>';`.
+    const answering =
+      /^\s*location (@\w+) \{\s*default_type (\S+);\s*return (\d+) '([^']*)';\s*\}/gm
+    const answers = [...config.matchAll(answering)].map(([, name, type, code, body = '']) => ({
+      name,
+      type,
+      code,
+      body: JSON.parse(body),
+    }))
+    const jsonError = { type: 'application/json', body: { erro: expect.any(String) } }
+    expect(answers).toEqual([
+      { name: '@unavailable', code: '503', ...jsonError },
+      { name: '@too_large', code: '413', ...jsonError },
     ])
   })
 })
@@ -122,13 +93,7 @@ describe('proxy rules report each way of breaking them', () => {
 describe('the proxy service of compose.yml', () => {
   test('runs with the scale profile only, from a pinned major and variant of nginx', () => {
     expect(proxy.profiles).toEqual(['scale'])
-    expect(servicesInProfile(stack).map(([name]) => name)).not.toContain('proxy')
     expect(proxy.image).toMatch(/^nginxinc\/nginx-unprivileged:\d+-alpine$/)
-  })
-
-  test('mounts infra/proxy/default.conf read-only as the site nginx serves', () => {
-    expect(proxyMount).toBe('./proxy/default.conf:/etc/nginx/conf.d/default.conf:ro')
-    expect(existsSync(join(infraDir, 'proxy/default.conf'))).toBe(true)
   })
 
   test('starts once web is healthy, and is locked down like the services built here', () => {
@@ -141,16 +106,18 @@ describe('the proxy service of compose.yml', () => {
     })
   })
 
-  test('with the scale command, the proxy is the one service holding a fixed host port', () => {
-    expect(servicesWithFixedHostPorts(scaledStack, 'scale')).toEqual(['proxy'])
-    expect(scalingProblems(scaledStack, 'scale', ['web', 'client'])).toEqual([])
-    expect(proxyPort).toBe('127.0.0.1:8080:8080')
+  test('with the scale command, Docker picks the host port of each web replica and the proxy is the one fixed entry point', () => {
+    // `127.0.0.1::5000`: no host port given, so each of the replicas gets its own.
+    const ports = Object.entries(scaledStack.services).flatMap(([name, { ports = [] }]) =>
+      ports.map((port) => [name, port]),
+    )
+    expect(ports).toEqual([
+      ['proxy', '127.0.0.1:8080:8080'],
+      ['web', '127.0.0.1::5000'],
+    ])
   })
 
-  test('without it, web keeps its fixed port 5000 and so cannot be scaled', () => {
-    expect(stack.services?.web?.ports).toEqual(['127.0.0.1:5000:5000'])
-    expect(scalingProblems(stack, 'scale', ['web'])).toEqual([
-      'web publishes a fixed host port, so it cannot be scaled',
-    ])
+  test('without it, web keeps its fixed port 5000, so a second replica could not start', () => {
+    expect(stack.services.web?.ports).toEqual(['127.0.0.1:5000:5000'])
   })
 })
