@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from './config.js'
+import { parseConfig, parseDevSettings, wantsEmbeddedDatabase } from './config.js'
 
 const required = { DATABASE_URL: 'postgres://u:p@db:5432/app', REDIS_URL: 'redis://cache:6379' }
 
@@ -75,5 +75,38 @@ describe('parseConfig', () => {
     expect(() =>
       parseConfig({ REDIS_URL: required.REDIS_URL, DATABASE_URL_FILE: '/f' }, () => 'mysql://x'),
     ).toThrow(/DATABASE_URL must start with/)
+  })
+})
+
+describe('development defaults', () => {
+  it('outside production, a missing REDIS_URL means the in-process cache', () => {
+    expect(parseConfig({ DATABASE_URL: required.DATABASE_URL }).REDIS_URL).toBeUndefined()
+  })
+
+  it('in production, a missing REDIS_URL stops the app with a message naming it', () => {
+    expect(() =>
+      parseConfig({ DATABASE_URL: required.DATABASE_URL, NODE_ENV: 'production' }),
+    ).toThrow('Invalid configuration: REDIS_URL is required in production')
+  })
+
+  it('in production, a missing DATABASE_URL is still named as required', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production', REDIS_URL: required.REDIS_URL })).toThrow(
+      'Invalid configuration: DATABASE_URL is required',
+    )
+  })
+
+  it.each([
+    [{}, true],
+    [{ DATABASE_URL: required.DATABASE_URL }, false],
+    [{ DATABASE_URL_FILE: '/run/secrets/database_url' }, false],
+    [{ NODE_ENV: 'production' }, false],
+  ])('with %o, pnpm dev starts an embedded PostgreSQL: %s', (env, wanted) => {
+    expect(wantsEmbeddedDatabase(env)).toBe(wanted)
+  })
+
+  it('DEV_POSTGRES_PORT defaults to 54329 and must be a port', () => {
+    expect(parseDevSettings({}).DEV_POSTGRES_PORT).toBe(54_329)
+    expect(parseDevSettings({ DEV_POSTGRES_PORT: '6000' }).DEV_POSTGRES_PORT).toBe(6000)
+    expect(() => parseDevSettings({ DEV_POSTGRES_PORT: '0' })).toThrow(/DEV_POSTGRES_PORT/)
   })
 })

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, relative } from 'node:path'
-import { embeddedBinDir, POSTGRES_MAJOR } from './binaries.js'
+import { embeddedBinDir, POSTGRES_MAJOR, serverUser } from './binaries.js'
 import { initDataDir, PostgresStartError, type RunningPostgres, startPostgres } from './server.js'
 
 /** A situation the developer has to act on; the message says what to do. Print it, not a stack. */
@@ -39,6 +39,18 @@ export async function startDevDatabase(options: DevDatabaseOptions): Promise<Dev
     )
   }
 
+  const owner = serverPidOf(dataDir)
+  if (owner !== undefined) {
+    throw new DevDatabaseError(
+      `${shown} is in use by a PostgreSQL that is still running (PID ${owner}), most likely another pnpm dev. Stop that one first.`,
+    )
+  }
+  if (!(await isPortFree(port))) {
+    throw new DevDatabaseError(
+      `Port ${port} of the embedded PostgreSQL is taken. Set DEV_POSTGRES_PORT to a free port, or DATABASE_URL to use a running PostgreSQL.`,
+    )
+  }
+
   const created = !existsSync(join(dataDir, 'PG_VERSION'))
   if (created) {
     if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
@@ -50,7 +62,12 @@ export async function startDevDatabase(options: DevDatabaseOptions): Promise<Dev
       await initDataDir(binDir, dataDir)
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? error).trim()
-      throw new DevDatabaseError(`Could not make a PostgreSQL data folder in ${shown}: ${stderr}`)
+      const asRoot = serverUser()
+        ? ' (PostgreSQL refuses to run as root, so it runs as an unprivileged user, who must be able to reach this folder)'
+        : ''
+      throw new DevDatabaseError(
+        `Could not make a PostgreSQL data folder in ${shown}: ${stderr}${asRoot}`,
+      )
     }
   } else {
     const version = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim()
@@ -59,18 +76,6 @@ export async function startDevDatabase(options: DevDatabaseOptions): Promise<Dev
         `${shown} was made by PostgreSQL ${version}; the embedded server is PostgreSQL ${POSTGRES_MAJOR}. ${reset}`,
       )
     }
-  }
-
-  const owner = serverPidOf(dataDir)
-  if (owner !== undefined) {
-    throw new DevDatabaseError(
-      `${shown} is in use by a PostgreSQL that is still running (PID ${owner}), most likely another pnpm dev. Stop that one first.`,
-    )
-  }
-  if (!(await isPortFree(port))) {
-    throw new DevDatabaseError(
-      `Port ${port} of the embedded PostgreSQL is taken. Set DEV_POSTGRES_PORT to a free port, or DATABASE_URL to use a running PostgreSQL.`,
-    )
   }
 
   const logFile = join(dirname(dataDir), 'postgres.log')
