@@ -58,6 +58,8 @@ const ConfigSchema = z
 const DevSettingsSchema = z.object({
   /** Port of the embedded PostgreSQL that `pnpm dev` starts when DATABASE_URL is unset. */
   DEV_POSTGRES_PORT: integer(1, 65_535).default(54_329),
+  /** Its data folder; default `.data/postgres` at the root of the repository. */
+  DEV_POSTGRES_DIR: z.string().min(1).optional(),
 })
 export type DevSettings = z.output<typeof DevSettingsSchema>
 

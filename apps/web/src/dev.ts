@@ -12,16 +12,18 @@ import { createLogger } from './logger.js'
 import { configOrExit, serve, stopOnSignals } from './main.js'
 
 /** Git-ignored, at the root of the repository. */
-const DATA_DIR = fileURLToPath(new URL('../../../.data/postgres', import.meta.url))
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/postgres', import.meta.url))
 
 const stopRequested = stopOnSignals(() => {})
-const { DEV_POSTGRES_PORT } = await configOrExit(() => parseDevSettings(process.env))
+const { DEV_POSTGRES_PORT, DEV_POSTGRES_DIR = DEFAULT_DATA_DIR } = await configOrExit(() =>
+  parseDevSettings(process.env),
+)
 
 let database: DevDatabase | undefined
 if (wantsEmbeddedDatabase(process.env)) {
   try {
     database = await startDevDatabase({
-      dataDir: DATA_DIR,
+      dataDir: DEV_POSTGRES_DIR,
       port: DEV_POSTGRES_PORT,
       resetCommand: 'pnpm db:reset',
     })
@@ -40,7 +42,7 @@ const config = await configOrExit(
 const logger = createLogger(config.LOG_LEVEL)
 if (database) {
   logger.info('embedded PostgreSQL started', {
-    dataDir: '.data/postgres',
+    dataDir: DEV_POSTGRES_DIR,
     port: DEV_POSTGRES_PORT,
     created: database.created,
   })
