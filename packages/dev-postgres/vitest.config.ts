@@ -1,3 +1,15 @@
-import { defineTestConfig } from '@repo/testing/vitest-config'
+// Not the shared config of @repo/testing, which depends on this package: the same report, without the shared
+// servers (these tests start their own).
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
 
-export default defineTestConfig(import.meta.dirname)
+const reportsDir =
+  process.env.TEST_REPORTS_DIR ?? fileURLToPath(new URL('../../.reports', import.meta.url))
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: `${reportsDir}/dev-postgres.json` }]],
+    testTimeout: 30_000,
+  },
+})

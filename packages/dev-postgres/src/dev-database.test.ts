@@ -2,11 +2,18 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '@repo/testing/ports'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
 import { embeddedBinDir } from './binaries.js'
 import { type DevDatabase, DevDatabaseError, startDevDatabase } from './dev-database.js'
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
 
 const root = mkdtempSync(join(tmpdir(), 'dev-database-'))
 // As root the server runs as another user, who must be able to reach the data folder.

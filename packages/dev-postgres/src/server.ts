@@ -163,7 +163,8 @@ function supervise(child: ChildProcess, url: string): RunningPostgres {
   return { pid, url, stop: () => end('SIGINT'), kill: () => end('SIGKILL'), signalAll, isRunning }
 }
 
-async function answersQueries(url: string): Promise<boolean> {
+/** Whether `url` answers `select 1` within about a second. */
+export async function answersQueries(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 1, onnotice: () => {} })
   try {
     await sql`select 1`

@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { needs } from './needs.js'
 import { freePort } from './ports.js'
+
+needs('redis-server')
 
 /** A redis-server of a test file's own, that the test may stop, kill, freeze and start again. */
 export interface PrivateRedis {
@@ -27,7 +30,8 @@ export interface PrivateRedis {
 const STARTUP_LIMIT_MS = 5_000
 const STOP_LIMIT_MS = 5_000
 
-function answersPing(port: number): Promise<boolean> {
+/** Whether a Redis answers PING on 127.0.0.1:`port` within half a second. */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1')
     socket.setTimeout(500)

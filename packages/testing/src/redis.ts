@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
+import { needs } from './needs.js'
+
+needs('redis')
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
