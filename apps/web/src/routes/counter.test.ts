@@ -1,6 +1,8 @@
 import { CounterSchema, StatsSchema } from '@repo/contracts/posts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLOSED_REDIS_URL, createTestEnv, postJson, type TestEnv } from '../test-support.js'
+import { postJson } from '../../test/support/http.js'
+import { createTestEnv, type TestEnv } from '../../test/support/in-process.js'
+import { CLOSED_REDIS_URL } from '../../test/support/resources.js'
 
 describe('the request counter and the stats', () => {
   let env: TestEnv

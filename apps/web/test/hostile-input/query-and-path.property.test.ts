@@ -1,7 +1,7 @@
 import { PAGE_LIMIT_MAX, POST_ID_MAX, PostListSchema, PostSchema } from '@repo/contracts/posts'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestEnv, type TestEnv } from '../test-support.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
 import { nastyString, urlComponent } from './arbitraries.js'
 import { expectClientOutcome } from './client-outcome.js'
 

@@ -1,16 +1,15 @@
 import { type Cache, createCache } from '@repo/cache/client'
 import { eventually } from '@repo/testing/eventually'
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
-import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { POSTS_CACHE_KEY } from '../routes/posts.js'
-import { type Answer, postJson, send, startTestServer, type TestServer } from './test-server.js'
+import { POSTS_CACHE_KEY } from '../../src/routes/posts.js'
+import { type Answer, postJson, send } from '../support/http.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
 const STATUS_BOUND_MS = 2_000
 const RECOVERY_BOUND_MS = 10_000
 const BURST = 50
 
-const keyspace = createTestKeyspace()
 let postgres: PrivatePostgres
 let server: TestServer
 let cache: Cache
@@ -48,19 +47,15 @@ async function expectEveryPostCreatedIsThere(): Promise<void> {
 
 beforeAll(async () => {
   postgres = await startPrivatePostgres()
-  server = await startTestServer({
-    DATABASE_URL: postgres.url,
-    REDIS_URL: keyspace.url,
-    REDIS_KEY_PREFIX: keyspace.prefix,
-  })
-  cache = createCache(keyspace.url, { keyPrefix: keyspace.prefix })
+  server = await startTestServer({ databaseUrl: postgres.url })
+  cache = createCache(server.config.REDIS_URL, { keyPrefix: server.config.REDIS_KEY_PREFIX })
   await eventually(async () => expect((await send(`${server.url}/status`)).status).toBe(200))
 })
 
 afterAll(async () => {
-  await server?.stop()
   await cache?.close()
-  await Promise.allSettled([postgres?.cleanup(), keyspace.clear()])
+  await server?.stop()
+  await postgres?.cleanup()
 })
 
 describe('while PostgreSQL is stopped', () => {

@@ -1,20 +1,19 @@
 import { eventually } from '@repo/testing/eventually'
-import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postJson, send, startTestServer, type TestServer } from './test-server.js'
+import { postJson, send } from '../support/http.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
 /** The contract's bound for /status; every other answer must come within it too while Redis is down. */
 const STATUS_BOUND_MS = 2_000
 const RECOVERY_BOUND_MS = 5_000
 
 let redis: PrivateRedis
-let database: TestDatabase
 let server: TestServer
 
 beforeAll(async () => {
-  ;[redis, database] = await Promise.all([startPrivateRedis(), createTestDatabase()])
-  server = await startTestServer({ DATABASE_URL: database.url, REDIS_URL: redis.url })
+  redis = await startPrivateRedis()
+  server = await startTestServer({ redisUrl: redis.url })
   await eventually(async () => expect((await send(`${server.url}/status`)).status).toBe(200))
   // Something cached before the outage, so that the cache route has a copy it can no longer reach.
   await send(`${server.url}/api/posts/cache`)
@@ -22,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop()
-  await Promise.allSettled([redis?.cleanup(), database?.drop()])
+  await redis?.cleanup()
 })
 
 describe('while Redis is stopped', () => {

@@ -1,4 +1,5 @@
-import { connect, createServer, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
+import { startTcpServer } from './tcp-server.js'
 
 export interface HoldingProxy {
   port: number
@@ -18,22 +19,15 @@ export async function startHoldingProxy(
   target: { host: string; port: number },
   marker: string,
 ): Promise<HoldingProxy> {
-  const sockets = new Set<Socket>()
   const held: Array<{ upstream: Socket; chunk: Buffer }> = []
   let state: 'forwarding' | 'holding' | 'released' = 'forwarding'
   let startHolding = () => {}
   const holding = new Promise<void>((resolve) => {
     startHolding = resolve
   })
-  const track = (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('error', () => socket.destroy())
-    socket.on('close', () => sockets.delete(socket))
-  }
 
-  const server = createServer((client) => {
+  const server = await startTcpServer((client, track) => {
     const upstream = connect(target.port, target.host)
-    track(client)
     track(upstream)
     upstream.pipe(client)
     client.on('data', (chunk: Buffer) => {
@@ -47,21 +41,14 @@ export async function startHoldingProxy(
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
 
   return {
-    port: (server.address() as { port: number }).port,
+    port: server.port,
     holding,
     release() {
       state = 'released'
       for (const { upstream, chunk } of held.splice(0)) upstream.write(chunk)
     },
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise((resolve) => server.close(() => resolve()))
-    },
+    close: () => server.close(),
   }
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { CounterSchema, PostListSchema, PostSchema, StatsSchema } from '@repo/contracts/posts'
 import { createDb, type Db } from '@repo/db/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../app.js'
-import { createLogger } from '../logger.js'
-import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
-import { type RealServer, startRealServer } from './real-server.js'
+import { type App, createApp } from '../../src/app.js'
+import { createLogger } from '../../src/logger.js'
+import { postJson } from '../support/http.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
 const times = <T>(count: number, make: (index: number) => Promise<T>) =>
   Promise.all(Array.from({ length: count }, (_, index) => make(index)))
@@ -13,7 +14,7 @@ const times = <T>(count: number, make: (index: number) => Promise<T>) =>
 describe('concurrent requests to one app instance', () => {
   let env: TestEnv
   let countingDb: Db
-  let app: ReturnType<typeof createApp>
+  let app: App
   /** Every statement this instance sent to PostgreSQL, in order. */
   const statements: string[] = []
   beforeAll(async () => {
@@ -69,9 +70,9 @@ describe('concurrent requests to one app instance', () => {
 })
 
 describe('concurrent requests over real sockets', () => {
-  let server: RealServer
+  let server: TestServer
   beforeAll(async () => {
-    server = await startRealServer()
+    server = await startTestServer()
   })
   afterAll(() => server?.stop())
 

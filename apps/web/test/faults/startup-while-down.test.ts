@@ -1,27 +1,26 @@
 import { eventually } from '@repo/testing/eventually'
-import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '@repo/testing/postgres'
+import { TEST_POSTGRES_URL } from '@repo/testing/postgres'
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
-import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LogLine, send, startTestServer, type TestServer } from './test-server.js'
+import { send } from '../support/http.js'
+import type { LogLine } from '../support/logs.js'
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/real-socket.js'
 
 /** The longest wait between two attempts (2 s, plus jitter) and a margin for a loaded machine. */
 const SERVES_AFTER_DATABASE_MS = 4_000
 const RECOVERY_BOUND_MS = 5_000
 
-const keyspace = createTestKeyspace()
 const servers: TestServer[] = []
 
-async function start(env: { DATABASE_URL: string; REDIS_URL: string }, logs?: LogLine[]) {
-  const server = await startTestServer({ REDIS_KEY_PREFIX: keyspace.prefix, ...env }, logs)
+async function start(options: TestServerOptions) {
+  const server = await startTestServer(options)
   servers.push(server)
   return server
 }
 
 afterAll(async () => {
   await Promise.allSettled(servers.map((server) => server.stop()))
-  await keyspace.clear()
 })
 
 describe('when PostgreSQL is still down as the server starts', () => {
@@ -39,12 +38,10 @@ describe('when PostgreSQL is still down as the server starts', () => {
   it('the server waits without listening, logs why it retries, and serves soon after PostgreSQL starts', async () => {
     const logs: LogLine[] = []
     let listening = false
-    const starting = start({ DATABASE_URL: postgres.url, REDIS_URL: keyspace.url }, logs).then(
-      (server) => {
-        listening = true
-        return server
-      },
-    )
+    const starting = start({ databaseUrl: postgres.url, logs }).then((server) => {
+      listening = true
+      return server
+    })
 
     const retries = () =>
       logs.filter(({ message }) => message === 'database migration failed, retrying')
@@ -71,20 +68,18 @@ describe('when PostgreSQL is still down as the server starts', () => {
 
 describe('when Redis is still down as the server starts', () => {
   let redis: PrivateRedis
-  let database: TestDatabase
 
   beforeAll(async () => {
-    ;[redis, database] = await Promise.all([startPrivateRedis(), createTestDatabase()])
+    redis = await startPrivateRedis()
     await redis.stop()
   })
 
   afterAll(async () => {
-    await Promise.allSettled([redis?.cleanup(), database?.drop()])
+    await redis?.cleanup()
   })
 
   it('the database routes answer at once, the cache routes recover within 5 s once Redis starts', async () => {
-    const logs: LogLine[] = []
-    const server = await start({ DATABASE_URL: database.url, REDIS_URL: redis.url }, logs)
+    const server = await start({ redisUrl: redis.url })
 
     const [list, cached, counter, status] = await Promise.all([
       send(`${server.url}/api/posts`),
@@ -96,7 +91,7 @@ describe('when Redis is still down as the server starts', () => {
     expect(cached).toMatchObject({ status: 200, body: { fonte: 'banco_de_dados' } })
     expect(counter).toMatchObject({ status: 503, body: { erro: 'Cache indisponível' } })
     expect(status).toMatchObject({ status: 503, body: { cache: 'desconectado' } })
-    expect(logs).toContainEqual(
+    expect(server.logs).toContainEqual(
       expect.objectContaining({ level: 'warn', message: 'redis connection error' }),
     )
 
@@ -117,9 +112,9 @@ describe('when the database refuses for a reason that waiting will not fix', () 
     missing.pathname = '/no_such_database_for_this_test'
     const logs: LogLine[] = []
 
-    await expect(
-      start({ DATABASE_URL: missing.toString(), REDIS_URL: keyspace.url }, logs),
-    ).rejects.toMatchObject({ code: '3D000' })
+    await expect(start({ databaseUrl: missing.toString(), logs })).rejects.toMatchObject({
+      code: '3D000',
+    })
     expect(logs.filter(({ level }) => level === 'warn')).toEqual([])
   })
 })

@@ -1,13 +1,13 @@
-import { ErrorSchema } from '@repo/contracts/errors'
 import { StatsSchema } from '@repo/contracts/posts'
+import { rawHttp } from '@repo/testing/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../request-guards.js'
-import { type RawResponse, rawHttp } from './raw-http.js'
-import { type RealServer, startRealServer } from './real-server.js'
+import { MAX_BODY_BYTES } from '../../src/request-guards.js'
+import { expectJsonError } from '../support/expect-json-error.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
-let server: RealServer
+let server: TestServer
 beforeAll(async () => {
-  server = await startRealServer()
+  server = await startTestServer()
 })
 afterAll(() => server?.stop())
 
@@ -17,12 +17,6 @@ const request = (head: string[], body: string | Buffer = '') =>
 
 const requestCount = async () =>
   StatsSchema.parse(await (await fetch(`${server.url}/api/stats`)).json()).total_requisicoes
-
-function expectJsonError(response: RawResponse | undefined, status: number) {
-  expect(response?.status).toBe(status)
-  expect(response?.headers['content-type']).toMatch(/^application\/json/)
-  return ErrorSchema.strict().parse(JSON.parse(response?.body ?? ''))
-}
 
 describe('a body sent with a GET', () => {
   it('is read and thrown away, never taken for a request of its own', async () => {
@@ -66,7 +60,7 @@ describe('the 64 KiB body limit of POST /api/posts', () => {
         'Content-Length: 10000000',
       ]),
     )
-    expectJsonError(response, 413)
+    await expectJsonError(response, 413)
   })
 
   it('answers 413 to a chunked body that grows past 64 KiB', async () => {
@@ -85,7 +79,7 @@ describe('the 64 KiB body limit of POST /api/posts', () => {
         chunked,
       ),
     )
-    expectJsonError(response, 413)
+    await expectJsonError(response, 413)
   })
 
   it('creates the post from a small chunked body', async () => {
@@ -117,7 +111,7 @@ describe('requests that Node cannot parse', () => {
     ['not HTTP at all', Buffer.from('\u0000\u0001\u0002 hello\r\n\r\n')],
   ])('answer 400 with the JSON error body for %s', async (_, bytes) => {
     const [response] = await rawHttp(server.port, bytes)
-    expect(expectJsonError(response, 400).erro).toBe('Requisição HTTP malformada')
+    expect((await expectJsonError(response, 400)).erro).toBe('Requisição HTTP malformada')
   })
 
   it('answer 431 with the JSON error body for headers over 16 KiB', async () => {
@@ -125,7 +119,7 @@ describe('requests that Node cannot parse', () => {
       server.port,
       request(['GET /health HTTP/1.1', `X-Big: ${'x'.repeat(20 * 1024)}`]),
     )
-    expectJsonError(response, 431)
+    await expectJsonError(response, 431)
   })
 })
 
@@ -145,7 +139,7 @@ describe('URL-encoded junk in the path, over a real socket', () => {
       request([`GET ${path} HTTP/1.1`, 'Connection: close']),
     )
     expect(response?.status).toBeGreaterThanOrEqual(400)
-    expectJsonError(response, response?.status ?? 0)
+    await expectJsonError(response, response?.status ?? 0)
   })
 })
 

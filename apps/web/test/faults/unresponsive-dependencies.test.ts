@@ -3,8 +3,9 @@ import { type HangingServer, startHangingServer } from '@repo/testing/hanging-se
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
 import { type PrivateRedis, startPrivateRedis } from '@repo/testing/private-redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestEnv, type TestEnv } from '../test-support.js'
-import { type Answer, postJson, send, startTestServer, type TestServer } from './test-server.js'
+import { type Answer, postJson, send, timedJson } from '../support/http.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
 const STATUS_BOUND_MS = 2_000
 const REQUEST_TIMEOUT_MS = 3_000
@@ -39,11 +40,8 @@ describe('with a PostgreSQL and a Redis that accept connections but never answer
     await Promise.allSettled([database?.close(), redis?.close()])
   })
 
-  async function request(path: string, init?: RequestInit): Promise<Answer> {
-    const started = performance.now()
-    const response = await env.app.request(path, init)
-    return { status: response.status, body: await response.json(), ms: performance.now() - started }
-  }
+  const request = (path: string, init?: RequestInit): Promise<Answer> =>
+    timedJson(path, () => env.app.request(path, init))
 
   it('every route answers (503 JSON or 200) within its bound: /status 2 s, the rest the database connect timeout', async () => {
     const connectBoundMs = 5_000
@@ -83,10 +81,12 @@ describe('with PostgreSQL and Redis that freeze (SIGSTOP) while the app holds co
   beforeAll(async () => {
     ;[postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()])
     server = await startTestServer({
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      REDIS_COMMAND_TIMEOUT_MS: String(REDIS_COMMAND_TIMEOUT_MS),
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      env: {
+        REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        REDIS_COMMAND_TIMEOUT_MS: String(REDIS_COMMAND_TIMEOUT_MS),
+      },
     })
     await eventually(async () => expect((await send(`${server.url}/status`)).status).toBe(200))
   })

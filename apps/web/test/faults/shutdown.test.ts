@@ -1,26 +1,26 @@
 import { Agent, get as httpGet } from 'node:http'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { eventually } from '@repo/testing/eventually'
-import { type NodeProcess, spawnNodeWithTsx } from '@repo/testing/node-process'
 import { type PortProxy, startPortProxy } from '@repo/testing/port-proxy'
 import { freePort } from '@repo/testing/ports'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
-import { createTestKeyspace } from '@repo/testing/redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AppProcess,
+  type AppProcessOptions,
+  spawnAppProcess,
+} from '../support/child-process.js'
 
-const webDir = fileURLToPath(new URL('../../', import.meta.url))
 const IN_FLIGHT = 50
 /** Time for the requests to reach the server before the signal; the database link delays answers longer. */
 const IN_FLIGHT_AFTER_MS = 500
 /** Well under the server's 5 s keep-alive timeout, which would otherwise hold it open. */
 const EXITS_AFTER_LAST_ANSWER_MS = 2_000
 
-const keyspace = createTestKeyspace()
 let database: TestDatabase
 let proxy: PortProxy
-const children: NodeProcess[] = []
+const apps: AppProcess[] = []
 const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
 
 beforeAll(async () => {
@@ -30,14 +30,14 @@ beforeAll(async () => {
 })
 
 afterEach(async () => {
-  await Promise.all(children.map((child) => child.stop('SIGKILL')))
+  await Promise.all(apps.splice(0).map((app) => app.stop('SIGKILL').then(() => app.cleanup())))
   proxy.setLatency(0)
 })
 
 afterAll(async () => {
   agent.destroy()
   await proxy?.close()
-  await Promise.allSettled([database?.drop(), keyspace.clear()])
+  await database?.drop()
 })
 
 function databaseUrl(port: number): string {
@@ -47,21 +47,10 @@ function databaseUrl(port: number): string {
 }
 
 /** `node --import tsx src/index.ts`, the way the app runs in development, with its database behind the proxy. */
-async function startApp(env: Record<string, string> = {}) {
-  const port = await freePort()
-  const child = spawnNodeWithTsx(['src/index.ts'], {
-    cwd: webDir,
-    env: {
-      DATABASE_URL: databaseUrl(proxy.port),
-      REDIS_URL: keyspace.url,
-      REDIS_KEY_PREFIX: keyspace.prefix,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-  })
-  children.push(child)
-  return { child, port, url: `http://127.0.0.1:${port}` }
+async function startApp(options: AppProcessOptions) {
+  const app = await spawnAppProcess({ databaseUrl: databaseUrl(proxy.port), ...options })
+  apps.push(app)
+  return app
 }
 
 function get(url: string): Promise<{ status: number; at: number }> {
@@ -92,8 +81,8 @@ function refused(port: number): Promise<void> {
 
 describe('graceful shutdown of the real process', () => {
   it('on SIGTERM, 50 requests in flight all finish with 200, new connections are refused, keep-alive clients do not hold it open, and it exits 0', async () => {
-    const app = await startApp({ SHUTDOWN_TIMEOUT_MS: '10000' })
-    await app.child.waitForStdout(/"message":"listening"/, 20_000)
+    const app = await startApp({ env: { SHUTDOWN_TIMEOUT_MS: '10000' } })
+    await app.waitForStdout(/"message":"listening"/, 20_000)
     const requests = () =>
       Array.from({ length: IN_FLIGHT }, (_, index) =>
         get(`${app.url}/api/posts/${(index % 3) + 1}`),
@@ -105,11 +94,11 @@ describe('graceful shutdown of the real process', () => {
     const inFlight = requests()
     await sleep(IN_FLIGHT_AFTER_MS)
     const signalled = performance.now()
-    process.kill(app.child.pid, 'SIGTERM')
+    process.kill(app.pid, 'SIGTERM')
 
     await eventually(() => refused(app.port), { timeoutMs: 2_000 })
     const answers = await Promise.all(inFlight)
-    const exit = await app.child.exited
+    const exit = await app.exited
     const exitedAt = performance.now()
 
     expect(answers.map(({ status }) => status)).toEqual(answers.map(() => 200))
@@ -123,8 +112,8 @@ describe('graceful shutdown of the real process', () => {
   it('on SIGINT, a request that would outlive SHUTDOWN_TIMEOUT_MS is cut, and it still exits 0 within that timeout plus a margin', async () => {
     const shutdownTimeoutMs = 1_000
     const marginMs = 2_500
-    const app = await startApp({ SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) })
-    await app.child.waitForStdout(/"message":"listening"/, 20_000)
+    const app = await startApp({ env: { SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) } })
+    await app.waitForStdout(/"message":"listening"/, 20_000)
 
     proxy.setLatency(8_000)
     const slow = get(`${app.url}/api/posts/1`).then(
@@ -133,25 +122,25 @@ describe('graceful shutdown of the real process', () => {
     )
     await sleep(IN_FLIGHT_AFTER_MS)
     const signalled = performance.now()
-    process.kill(app.child.pid, 'SIGINT')
+    process.kill(app.pid, 'SIGINT')
 
-    const exit = await app.child.exited
+    const exit = await app.exited
     const exitedAfterMs = performance.now() - signalled
 
     expect(await slow).toBeInstanceOf(Error)
     expect(exit).toEqual({ code: 0, signal: null })
     expect(exitedAfterMs).toBeLessThan(shutdownTimeoutMs + marginMs)
-    expect(app.child.stdout()).toMatch(/"message":"requests cut at the shutdown timeout".*"cut":1/)
+    expect(app.stdout()).toMatch(/"message":"requests cut at the shutdown timeout".*"cut":1/)
   })
 
   it('a SIGTERM while it still waits for PostgreSQL ends it at once, with exit code 0', async () => {
-    const app = await startApp({ DATABASE_URL: databaseUrl(await freePort()) })
-    await app.child.waitForStdout(/"message":"database migration failed, retrying"/, 20_000)
+    const app = await startApp({ databaseUrl: databaseUrl(await freePort()) })
+    await app.waitForStdout(/"message":"database migration failed, retrying"/, 20_000)
 
-    process.kill(app.child.pid, 'SIGTERM')
-    const exit = await app.child.exited
+    process.kill(app.pid, 'SIGTERM')
+    const exit = await app.exited
 
     expect(exit).toEqual({ code: 0, signal: null })
-    expect(app.child.stdout()).toMatch(/"message":"stopped before it was ready"/)
+    expect(app.stdout()).toMatch(/"message":"stopped before it was ready"/)
   })
 })

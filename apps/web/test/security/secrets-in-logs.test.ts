@@ -1,25 +1,16 @@
-import { fileURLToPath } from 'node:url'
-import { spawnNodeWithTsx } from '@repo/testing/node-process'
-import { freePort } from '@repo/testing/ports'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../app.js'
-import { createLogger } from '../logger.js'
-import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
 import {
   type FakeServer,
   startPasswordRejectingPostgres,
   startPasswordRejectingRedis,
-} from './password-rejecting-servers.js'
+} from '@repo/testing/password-rejecting-servers'
+import { freePort } from '@repo/testing/ports'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnAppProcess } from '../support/child-process.js'
+import { postJson } from '../support/http.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
+import { parseLogLines } from '../support/logs.js'
 
 const PASSWORD = 's3cr3t-Pa55w0rd'
-const APP_DIR = fileURLToPath(new URL('../../', import.meta.url))
-
-type LogLine = { level: string; message: string; [field: string]: unknown }
-const parseLines = (output: string): LogLine[] =>
-  output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine)
 
 let postgres: FakeServer
 let redis: FakeServer
@@ -35,21 +26,13 @@ afterAll(async () => {
 
 /** Runs the real entry point (src/index.ts) with these connection strings until `until` is logged. */
 async function runServer(urls: { database: string; redis: string }, until: RegExp[]) {
-  const child = spawnNodeWithTsx(['src/index.ts'], {
-    cwd: APP_DIR,
-    env: {
-      DATABASE_URL: urls.database,
-      REDIS_URL: urls.redis,
-      PORT: String(await freePort()),
-      LOG_LEVEL: 'info',
-    },
-  })
+  const app = await spawnAppProcess({ databaseUrl: urls.database, redisUrl: urls.redis })
   try {
-    for (const pattern of until) await child.waitForStdout(pattern)
+    for (const pattern of until) await app.waitForStdout(pattern)
   } finally {
-    await child.stop()
+    await app.cleanup()
   }
-  return { output: child.output(), lines: parseLines(child.stdout()) }
+  return { output: app.output(), lines: parseLogLines(app.stdout()) }
 }
 
 describe('the server started with connection strings that carry a password', () => {
@@ -92,13 +75,11 @@ describe('the server started with connection strings that carry a password', () 
 
 describe('the app, when the database refuses its password', () => {
   let env: TestEnv
-  const logged: string[] = []
-  let app: ReturnType<typeof createApp>
   beforeAll(async () => {
     env = await createTestEnv({
       databaseUrl: `postgres://postgres:${PASSWORD}@127.0.0.1:${postgres.port}/posts`,
+      env: { LOG_LEVEL: 'debug' },
     })
-    app = createApp({ ...env, logger: createLogger('debug', (line) => logged.push(line)) })
   })
   afterAll(() => env?.close())
 
@@ -106,13 +87,13 @@ describe('the app, when the database refuses its password', () => {
     ['GET', '/api/posts', undefined],
     ['POST', '/api/posts', postJson({ titulo: 't', conteudo: 'c' })],
   ])('%s %s answers 503 and logs the host, never the password', async (_, path, init) => {
-    logged.length = 0
-    const res = await app.request(path, init)
+    env.logs.length = 0
+    const res = await env.app.request(path, init)
     const body = await res.text()
     expect(res.status).toBe(503)
     expect(JSON.parse(body)).toEqual({ erro: 'Banco de dados indisponível' })
-    expect(body + logged.join('')).not.toContain(PASSWORD)
-    expect(parseLines(logged.join(''))).toContainEqual(
+    expect(body + JSON.stringify(env.logs)).not.toContain(PASSWORD)
+    expect(env.logs).toContainEqual(
       expect.objectContaining({
         message: 'database unavailable',
         database: `127.0.0.1:${postgres.port}`,

@@ -1,8 +1,9 @@
-import { ErrorSchema } from '@repo/contracts/errors'
 import { PostSchema } from '@repo/contracts/posts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../request-guards.js'
-import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
+import { MAX_BODY_BYTES } from '../../src/request-guards.js'
+import { expectJsonError } from '../support/expect-json-error.js'
+import { postJson } from '../support/http.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
 
 let env: TestEnv
 beforeAll(async () => {
@@ -13,8 +14,7 @@ afterAll(() => env.close())
 const create = (body: unknown) => env.app.request('/api/posts', postJson(body))
 
 async function expectInvalidField(res: Response, field: string) {
-  expect(res.status).toBe(400)
-  const error = ErrorSchema.strict().parse(await res.json())
+  const error = await expectJsonError(res, 400)
   expect(error.detalhes?.map((detail) => detail.caminho)).toEqual([field])
 }
 

@@ -1,4 +1,7 @@
-import { createServer, type Socket } from 'node:net'
+import { startTcpServer } from './tcp-server.js'
+
+// Servers that, like PostgreSQL or Redis configured with a password, ask for it and refuse whatever they get.
+// (The shared test servers trust every client, so they cannot show this.)
 
 export interface FakeServer {
   port: number
@@ -17,33 +20,8 @@ function postgresAuthFailure(): Buffer {
 /** AuthenticationCleartextPassword: asks the client for its password. */
 const ASK_FOR_PASSWORD = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])
 
-/**
- * A server that, like PostgreSQL or Redis configured with a password, asks for it and refuses whatever it gets.
- * (The shared servers trust every client, so they cannot show this.)
- */
-async function startFakeServer(onConnection: (socket: Socket) => void): Promise<FakeServer> {
-  const sockets = new Set<Socket>()
-  const server = createServer((socket) => {
-    sockets.add(socket)
-    socket.on('error', () => {})
-    socket.on('close', () => sockets.delete(socket))
-    onConnection(socket)
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  return {
-    port: (server.address() as { port: number }).port,
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise((resolve) => server.close(() => resolve()))
-    },
-  }
-}
-
 export function startPasswordRejectingPostgres(): Promise<FakeServer> {
-  return startFakeServer((socket) => {
+  return startTcpServer((socket) => {
     socket.once('data', () => {
       socket.write(ASK_FOR_PASSWORD)
       socket.once('data', () => socket.end(postgresAuthFailure()))
@@ -53,7 +31,7 @@ export function startPasswordRejectingPostgres(): Promise<FakeServer> {
 
 /** Answers every command with Redis's WRONGPASS error, as Redis does for AUTH with a wrong password. */
 export function startPasswordRejectingRedis(): Promise<FakeServer> {
-  return startFakeServer((socket) => {
+  return startTcpServer((socket) => {
     socket.on('data', (chunk) => {
       const commands = chunk.toString('latin1').match(/(?:^|\r\n)\*\d+\r\n/g)?.length ?? 1
       socket.write(

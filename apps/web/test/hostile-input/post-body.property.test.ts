@@ -7,8 +7,8 @@ import {
 } from '@repo/contracts/posts'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../request-guards.js'
-import { createTestEnv, type TestEnv } from '../test-support.js'
+import { MAX_BODY_BYTES } from '../../src/request-guards.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
 import { fieldText, nastyString, padded } from './arbitraries.js'
 import { errorPaths, expectClientOutcome } from './client-outcome.js'
 

@@ -1,11 +1,10 @@
 // Prints how long the app takes to notice each fault and to recover from it, on private servers.
-// Run from apps/web: node --import tsx src/reliability/measure-recovery.ts
+//   pnpm --filter web measure-recovery
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createTestDatabase } from '@repo/testing/postgres'
 import { startPrivatePostgres } from '@repo/testing/private-postgres'
 import { startPrivateRedis } from '@repo/testing/private-redis'
-import { createTestKeyspace } from '@repo/testing/redis'
-import { send, startTestServer } from './test-server.js'
+import { send } from '../test/support/http.js'
+import { startTestServer } from '../test/support/real-socket.js'
 
 const ROUNDS = 3
 const POLL_MS = 20
@@ -41,12 +40,8 @@ function record(fault: string, measure: string, ms: number): void {
 }
 
 async function redisFaults(): Promise<void> {
-  const [redis, database] = await Promise.all([startPrivateRedis(), createTestDatabase()])
-  const server = await startTestServer({
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url,
-    LOG_LEVEL: 'silent',
-  })
+  const redis = await startPrivateRedis()
+  const server = await startTestServer({ redisUrl: redis.url, env: { LOG_LEVEL: 'silent' } })
   const counter = `${server.url}/api/contador`
   try {
     await until(counter, 200)
@@ -65,19 +60,13 @@ async function redisFaults(): Promise<void> {
     }
   } finally {
     await server.stop()
-    await Promise.allSettled([redis.cleanup(), database.drop()])
+    await redis.cleanup()
   }
 }
 
 async function postgresFaults(): Promise<void> {
   const postgres = await startPrivatePostgres()
-  const keyspace = createTestKeyspace()
-  const server = await startTestServer({
-    DATABASE_URL: postgres.url,
-    REDIS_URL: keyspace.url,
-    REDIS_KEY_PREFIX: keyspace.prefix,
-    LOG_LEVEL: 'silent',
-  })
+  const server = await startTestServer({ databaseUrl: postgres.url, env: { LOG_LEVEL: 'silent' } })
   const list = `${server.url}/api/posts`
   const burst = async () => {
     const started = performance.now()
@@ -108,22 +97,16 @@ async function postgresFaults(): Promise<void> {
     }
   } finally {
     await server.stop()
-    await Promise.allSettled([postgres.cleanup(), keyspace.clear()])
+    await postgres.cleanup()
   }
 }
 
 async function startupWhileDown(): Promise<void> {
   const postgres = await startPrivatePostgres()
-  const keyspace = createTestKeyspace()
   try {
     for (let round = 0; round < ROUNDS; round++) {
       await postgres.stop()
-      const starting = startTestServer({
-        DATABASE_URL: postgres.url,
-        REDIS_URL: keyspace.url,
-        REDIS_KEY_PREFIX: keyspace.prefix,
-        LOG_LEVEL: 'silent',
-      })
+      const starting = startTestServer({ databaseUrl: postgres.url, env: { LOG_LEVEL: 'silent' } })
       await sleep(3_000)
       await postgres.start()
       const databaseUp = performance.now()
@@ -136,7 +119,7 @@ async function startupWhileDown(): Promise<void> {
       await server.stop()
     }
   } finally {
-    await Promise.allSettled([postgres.cleanup(), keyspace.clear()])
+    await postgres.cleanup()
   }
 }
 

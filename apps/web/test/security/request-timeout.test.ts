@@ -1,9 +1,10 @@
-import { ErrorSchema } from '@repo/contracts/errors'
 import { type HangingServer, startHangingServer } from '@repo/testing/hanging-server'
+import { rawHttp } from '@repo/testing/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestEnv, postJson, type TestEnv } from '../test-support.js'
-import { rawHttp } from './raw-http.js'
-import { type RealServer, startRealServer } from './real-server.js'
+import { expectJsonError } from '../support/expect-json-error.js'
+import { postJson } from '../support/http.js'
+import { createTestEnv, type TestEnv } from '../support/in-process.js'
+import { startTestServer, type TestServer } from '../support/real-socket.js'
 
 /** Far below the database's own limits (5 s to connect, 5 s per statement), so only the app's can fire. */
 const REQUEST_TIMEOUT_MS = '300'
@@ -34,23 +35,20 @@ describe('with a database that accepts connections and never answers', () => {
     '%s %s answers 503 with the timeout error body once REQUEST_TIMEOUT_MS passes',
     async (method, path) => {
       const res = await env.app.request(path, { method })
-      expect(res.status).toBe(503)
-      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-      expect(ErrorSchema.strict().parse(await res.json())).toEqual(TIMED_OUT)
+      expect(await expectJsonError(res, 503)).toEqual(TIMED_OUT)
     },
   )
 
   it('POST /api/posts answers 503 with the timeout error body', async () => {
     const res = await env.app.request('/api/posts', postJson({ titulo: 't', conteudo: 'c' }))
-    expect(res.status).toBe(503)
-    expect(await res.json()).toEqual(TIMED_OUT)
+    expect(await expectJsonError(res, 503)).toEqual(TIMED_OUT)
   })
 })
 
 describe('a client that stops sending its body half way', () => {
-  let server: RealServer
+  let server: TestServer
   beforeAll(async () => {
-    server = await startRealServer({ REQUEST_TIMEOUT_MS })
+    server = await startTestServer({ env: { REQUEST_TIMEOUT_MS } })
   })
   afterAll(() => server?.stop())
 
@@ -60,7 +58,6 @@ describe('a client that stops sending its body half way', () => {
       server.port,
       `${head}Content-Length: 100\r\n\r\n{"titulo": "t", `,
     )
-    expect(response?.status).toBe(503)
-    expect(JSON.parse(response?.body ?? '')).toEqual(TIMED_OUT)
+    expect(await expectJsonError(response, 503)).toEqual(TIMED_OUT)
   })
 })

@@ -1,54 +1,39 @@
-import { fileURLToPath } from 'node:url'
 import { CounterSchema, PostListSchema, PostSchema, StatsSchema } from '@repo/contracts/posts'
-import { type NodeProcess, spawnNodeWithTsx } from '@repo/testing/node-process'
-import { freePort } from '@repo/testing/ports'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { createTestKeyspace, type TestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AppProcess, startAppProcess } from '../support/child-process.js'
+import { postJson } from '../support/http.js'
 
-const webDir = fileURLToPath(new URL('../../', import.meta.url))
+const getJson = async (url: string, init?: RequestInit) => (await fetch(url, init)).json()
 
 // The app keeps no state of its own: three processes on one PostgreSQL and one Redis behave as one.
 describe('three web processes on one empty database and one Redis', () => {
   let database: TestDatabase
   let keyspace: TestKeyspace
-  const instances: NodeProcess[] = []
-  const urls: string[] = []
+  let instances: AppProcess[] = []
   let turn = 0
-  const nextUrl = () => urls[turn++ % urls.length] as string
+  const nextUrl = () => (instances[turn++ % instances.length] as AppProcess).url
 
   beforeAll(async () => {
     database = await createTestDatabase()
     keyspace = createTestKeyspace()
-    const ports = await Promise.all([freePort(), freePort(), freePort()])
     // Started together, so the three migrate the empty database at the same moment.
-    for (const port of ports) {
-      instances.push(
-        spawnNodeWithTsx(['src/index.ts'], {
-          cwd: webDir,
-          env: {
-            PORT: String(port),
-            DATABASE_URL: database.url,
-            REDIS_URL: keyspace.url,
-            REDIS_KEY_PREFIX: keyspace.prefix,
-            LOG_LEVEL: 'info',
-          },
-        }),
-      )
-      urls.push(`http://127.0.0.1:${port}`)
-    }
-    await Promise.all(instances.map((instance) => instance.waitForStdout(/"listening"/, 20_000)))
+    const starting = Array.from({ length: 3 }, () =>
+      startAppProcess({ databaseUrl: database.url, keyPrefix: keyspace.prefix }),
+    )
+    const started = await Promise.allSettled(starting)
+    instances = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+    for (const result of started) if (result.status === 'rejected') throw result.reason
   })
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()))
+    await Promise.all(instances.map((instance) => instance.cleanup()))
     await Promise.allSettled([database?.drop(), keyspace?.clear()])
   })
 
-  const getJson = async (url: string) => (await fetch(url)).json()
-
   it('all three come up, and the initial posts exist exactly once', async () => {
-    const lists = await Promise.all(urls.map((url) => getJson(`${url}/api/posts`)))
+    const lists = await Promise.all(instances.map(({ url }) => getJson(`${url}/api/posts`)))
     for (const list of lists) expect(PostListSchema.parse(list).total).toBe(3)
   })
 
@@ -64,17 +49,11 @@ describe('three web processes on one empty database and one Redis', () => {
   })
 
   it('a post created through one instance is in the next cached read of each other one', async () => {
-    const [first, second, third] = urls as [string, string, string]
+    const [first, second, third] = instances.map(({ url }) => url) as [string, string, string]
     await getJson(`${second}/api/posts/cache`)
     await getJson(`${third}/api/posts/cache`)
     const created = PostSchema.parse(
-      await (
-        await fetch(`${first}/api/posts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ titulo: 'visto por todos', conteudo: 'c' }),
-        })
-      ).json(),
+      await getJson(`${first}/api/posts`, postJson({ titulo: 'visto por todos', conteudo: 'c' })),
     )
     for (const url of [second, third]) {
       const list = PostListSchema.parse(await getJson(`${url}/api/posts/cache`))
@@ -83,6 +62,7 @@ describe('three web processes on one empty database and one Redis', () => {
   })
 
   it('each instance logged its own start, and only one of them applied the migration', () => {
+    for (const instance of instances) expect(instance.stdout()).toMatch(/"message":"listening"/)
     const applied = instances.map((instance) =>
       /"migrationsApplied":\["0001_create_posts.sql"\]/.test(instance.stdout()),
     )
