@@ -1,12 +1,12 @@
 import type { Post } from '@repo/contracts/posts'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { CheckContext, RoundState } from './check.js'
-import { firstCacheRead, secondCacheRead } from './checks/cache.js'
-import { counter, stats } from './checks/counter.js'
-import { createPost, getPost, listPosts } from './checks/posts.js'
-import { health, status } from './checks/service.js'
-import { createHttpClient } from './http.js'
-import { type StubApi, type StubRoutes, startStubApi } from './test-support/stub-api.js'
+import { type StubApi, type StubRoutes, startStubApi } from '../../test/support/stub-api.js'
+import type { CheckContext, RoundState } from '../check.js'
+import { createHttpClient } from '../http.js'
+import { firstCacheRead, secondCacheRead } from './cache.js'
+import { counter, stats } from './counter.js'
+import { createPost, getPost, listPosts } from './posts.js'
+import { health, status } from './service.js'
 
 const post: Post = {
   id: 42,

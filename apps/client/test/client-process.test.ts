@@ -1,23 +1,26 @@
-import { createServer, type Socket } from 'node:net'
+import { eventually } from '@repo/testing/eventually'
+import { type HangingServer, startHangingServer } from '@repo/testing/hanging-server'
 import { freePort } from '@repo/testing/ports'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { ROUND_CHECKS } from './checks.js'
-import { runClient, startClient } from './test-support/client-process.js'
-import { startWebServer, type WebServer } from './test-support/web-server.js'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { type AppProcess, startAppProcess } from 'web/testing'
+import { ROUND_CHECKS } from '../src/checks/index.js'
+import { runClient, startClient } from './support/client-process.js'
 
 const CHECK_NAMES = ROUND_CHECKS.map((check) => check.name)
 const START_WEB_TIMEOUT_MS = 60_000
+/** The web app's own log would only clutter a failure message: its warnings are enough. */
+const WEB_ENV = { LOG_LEVEL: 'warn' }
 
 function lineOf(stdout: string, checkName: string): string | undefined {
   return stdout.split('\n').find((line) => line.startsWith(`${checkName}  `))
 }
 
 describe('against the real web app', () => {
-  let web: WebServer
+  let web: AppProcess
   beforeAll(async () => {
-    web = await startWebServer()
+    web = await startAppProcess({ env: WEB_ENV })
   }, START_WEB_TIMEOUT_MS)
-  afterAll(() => web?.stop())
+  afterAll(() => web?.cleanup())
 
   test('--once prints every check as ok and exits 0', async () => {
     const run = await runClient(['--once'], { API_URL: web.url })
@@ -41,11 +44,14 @@ describe('against the real web app', () => {
 })
 
 describe('against a web app whose Redis is a closed port', () => {
-  let web: WebServer
+  let web: AppProcess
   beforeAll(async () => {
-    web = await startWebServer({ redisUrl: `redis://127.0.0.1:${await freePort()}` })
+    web = await startAppProcess({
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      env: WEB_ENV,
+    })
   }, START_WEB_TIMEOUT_MS)
-  afterAll(() => web?.stop())
+  afterAll(() => web?.cleanup())
 
   // The web app answers /api/stats with 503 too when Redis is down: it cannot read the counter.
   test('--once fails the checks that need Redis (counter, stats), passes the rest and exits 1', async () => {
@@ -77,22 +83,13 @@ describe('against a closed port', () => {
 })
 
 describe('against a server that accepts connections but never answers', () => {
-  const sockets = new Set<Socket>()
-  const silent = createServer((socket) => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-  })
+  let silent: HangingServer
   let url: string
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-    const address = silent.address()
-    if (address === null || typeof address === 'string') throw new Error('no TCP address')
-    url = `http://127.0.0.1:${address.port}`
+  beforeEach(async () => {
+    silent = await startHangingServer()
+    url = `http://127.0.0.1:${silent.port}`
   })
-  afterEach(() => {
-    for (const socket of sockets) socket.destroy()
-  })
-  afterAll(() => new Promise<void>((resolve) => silent.close(() => resolve())))
+  afterEach(() => silent?.close())
 
   test('--once fails the checks with a timeout after REQUEST_TIMEOUT_MS and exits 1', async () => {
     const run = await runClient(['--once'], { API_URL: url, REQUEST_TIMEOUT_MS: '150' })
@@ -104,7 +101,9 @@ describe('against a server that accepts connections but never answers', () => {
   test('SIGTERM during a round aborts the hanging request at once and exits 0', async () => {
     const client = startClient([], { API_URL: url, REQUEST_TIMEOUT_MS: '60000' })
     await client.waitForStdout(/^checking /m)
-    while (sockets.size === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    await eventually(() =>
+      expect(silent.openConnections, 'the client connected').toBeGreaterThan(0),
+    )
 
     const signalledAt = performance.now()
     const exit = await client.stop('SIGTERM')

@@ -1,7 +1,7 @@
 import { ErrorSchema } from '@repo/contracts/errors'
 import type { z } from 'zod'
-import { CheckFailure } from './check-failure.js'
-import type { HttpResponse } from './http.js'
+import { CheckFailure } from '../check.js'
+import type { HttpResponse } from '../http.js'
 
 const MAX_ISSUES_SHOWN = 3
 
