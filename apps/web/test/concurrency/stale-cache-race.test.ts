@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { PostListSchema, PostSchema } from '@repo/contracts/posts'
+import { eventually } from '@repo/testing/eventually'
 import { type HoldingProxy, startHoldingProxy } from '@repo/testing/holding-proxy'
 import { TEST_REDIS_URL } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,7 +31,9 @@ describe('a cache fill that loaded the posts before another instance created one
       // Long enough that the held fill is refused by the generation check, never by a timeout.
       env: { REDIS_COMMAND_TIMEOUT_MS: '10000' },
     })
-    for (let waited = 0; !a.cache.isReady() && waited < 5000; waited += 10) await sleep(10)
+    await eventually(() =>
+      expect(a.cache.isReady(), 'A reaches Redis through the proxy').toBe(true),
+    )
   })
   afterAll(async () => {
     await a?.close()
