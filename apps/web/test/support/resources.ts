@@ -9,7 +9,8 @@ export const CLOSED_REDIS_URL = 'redis://127.0.0.1:1'
 export interface ResourceOptions {
   /**
    * A database used as it is (e.g. a private server, or one that is down). By default the app gets a throwaway
-   * database of its own on the shared test server, empty until the app migrates it, dropped at the end.
+   * database of its own on the shared test server, migrated by createTestEnv or by the app as it starts, dropped
+   * at the end.
    */
   databaseUrl?: string
   /** By default the shared test Redis. */
