@@ -51,6 +51,18 @@ describe('dclint', () => {
     expect(messages.map(({ rule }) => rule)).toEqual(['require-project-name-field'])
   })
 
+  test('infra/compose.local.yml breaks no dclint rule but the name, and publishes db and cache on 127.0.0.1 only', () => {
+    const messages = lint(join(infraDir, 'compose.local.yml'))
+    expect(messages.map(({ rule }) => rule)).toEqual(['require-project-name-field'])
+    const { services } = parse(readFileSync(join(infraDir, 'compose.local.yml'), 'utf8')) as {
+      services: Record<string, { ports: string[] }>
+    }
+    expect(services).toEqual({
+      db: { ports: ['127.0.0.1:5432:5432'] },
+      cache: { ports: ['127.0.0.1:6379:6379'] },
+    })
+  })
+
   test('a file outside the Compose specification is reported as invalid-schema', () => {
     const messages = lintText(
       'compose.invalid.yml',

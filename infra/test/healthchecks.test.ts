@@ -1,8 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { needs } from '@repo/testing/needs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { loadCompose } from '../src/compose.js'
+
+needs('local-servers', 'binary:pg_isready', 'binary:redis-cli')
 
 // The local servers stand in for the containers: both listen on 127.0.0.1 with their default
 // ports, as db and cache do inside their own containers. Only the credentials differ.

@@ -18,8 +18,14 @@ export interface CheckContext {
   state: RoundState
 }
 
+/** One step of a round: a call to the API and what its answer must look like. */
 export interface Check {
   name: string
   /** Resolves with an optional note for the report; throws a CheckFailure when the API misbehaves. */
   run(context: CheckContext): Promise<string | undefined>
+}
+
+/** Why a check failed, worded for the report line. Any other error thrown by a check is a bug of the client. */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure'
 }

@@ -1,4 +1,4 @@
-import { CheckFailure } from './check-failure.js'
+import { CheckFailure } from './check.js'
 
 export interface HttpResponse {
   status: number

@@ -1,5 +1,5 @@
 import type { Check } from './check.js'
-import { ROUND_CHECKS } from './checks.js'
+import { ROUND_CHECKS } from './checks/index.js'
 import type { Config } from './config.js'
 import { createHttpClient } from './http.js'
 import { formatCheckLine, formatRoundSummary } from './report.js'

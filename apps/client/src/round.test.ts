@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { Check, CheckContext } from './check.js'
-import { CheckFailure } from './check-failure.js'
+import { type Check, type CheckContext, CheckFailure } from './check.js'
 import { createHttpClient } from './http.js'
 import { formatCheckLine, formatRoundSummary } from './report.js'
 import { type CheckResult, roundPassed, runRound } from './round.js'

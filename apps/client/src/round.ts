@@ -1,5 +1,4 @@
-import type { Check, CheckContext } from './check.js'
-import { CheckFailure } from './check-failure.js'
+import { type Check, type CheckContext, CheckFailure } from './check.js'
 
 export interface CheckResult {
   name: string

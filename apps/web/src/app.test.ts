@@ -1,18 +1,12 @@
-import { ErrorSchema } from '@repo/contracts/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestEnv, type TestEnv } from './test-support.js'
+import { expectJsonError } from '../test/support/expect-json-error.js'
+import { createTestEnv, type TestEnv } from '../test/support/in-process.js'
 
 let env: TestEnv
 beforeAll(async () => {
   env = await createTestEnv()
 })
 afterAll(() => env.close())
-
-async function expectJsonError(res: Response, status: number) {
-  expect(res.status).toBe(status)
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-  return ErrorSchema.strict().parse(await res.json())
-}
 
 describe('routes that do not exist', () => {
   it.each(['/', '/api', '/api/posts/1/comments', '/api/posts/', '/nada'])(

@@ -5,12 +5,12 @@
 // this run (TEST_EMBEDDED_POSTGRES=1 forces that). Redis: TEST_REDIS_URL, else 127.0.0.1:6379, else a private
 // redis-server started for this run; with neither a server nor the binary, the files that need Redis are not run.
 // Under CI=true the local servers are expected: no fallback.
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { embeddedBinDir } from '@repo/dev-postgres/binaries'
 import { answersQueries, initDataDir, startPostgres } from '@repo/dev-postgres/server'
-import { missingVariable } from './needs.js'
+import { missingVariable, onPath } from './needs.js'
 import { freePort } from './ports.js'
 import { answersPing, startPrivateRedis } from './private-redis.js'
 
@@ -22,19 +22,25 @@ type Stop = () => Promise<void>
 
 export default async function setup(): Promise<Stop> {
   const stops: Stop[] = []
-  await settlePostgres(stops)
-  await settleRedis(stops)
+  const usesLocalPostgres = await settlePostgres(stops)
+  const usesLocalRedis = await settleRedis(stops)
+  if (!(usesLocalPostgres && usesLocalRedis)) {
+    process.env[missingVariable('local-servers')] =
+      'needs PostgreSQL and Redis on their default ports of 127.0.0.1, which do not answer here'
+  }
   return async () => {
     for (const stop of stops.reverse()) await stop()
   }
 }
 
-async function settlePostgres(stops: Stop[]): Promise<void> {
+/** Resolves true when the tests use the local server on its default port. */
+async function settlePostgres(stops: Stop[]): Promise<boolean> {
   const forced = process.env.TEST_EMBEDDED_POSTGRES === '1'
-  if (!forced && process.env.TEST_DATABASE_URL) return
-  if (!forced && (await answersQueries(LOCAL_POSTGRES_URL))) {
+  const local = await answersQueries(LOCAL_POSTGRES_URL)
+  if (!forced && process.env.TEST_DATABASE_URL) return local
+  if (!forced && local) {
     process.env.TEST_DATABASE_URL = LOCAL_POSTGRES_URL
-    return
+    return true
   }
   if (!forced && inCi) {
     throw new Error(
@@ -62,18 +68,21 @@ async function settlePostgres(stops: Stop[]): Promise<void> {
     await server.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  return false
 }
 
-async function settleRedis(stops: Stop[]): Promise<void> {
-  const binary = redisServerOnPath()
+/** Resolves true when the tests use the local server on its default port. */
+async function settleRedis(stops: Stop[]): Promise<boolean> {
+  const binary = onPath('redis-server')
   if (!binary) {
     process.env[missingVariable('redis-server')] =
       'needs the redis-server binary, which is not on PATH'
   }
-  if (process.env.TEST_REDIS_URL) return
-  if (await answersPing(LOCAL_REDIS_PORT)) {
+  const local = await answersPing(LOCAL_REDIS_PORT)
+  if (process.env.TEST_REDIS_URL) return local
+  if (local) {
     process.env.TEST_REDIS_URL = `redis://127.0.0.1:${LOCAL_REDIS_PORT}`
-    return
+    return true
   }
   if (inCi) {
     throw new Error(
@@ -83,17 +92,11 @@ async function settleRedis(stops: Stop[]): Promise<void> {
   if (!binary) {
     process.env[missingVariable('redis')] =
       `needs a Redis: none answers at 127.0.0.1:${LOCAL_REDIS_PORT} and there is no redis-server binary to start one`
-    return
+    return false
   }
   const redis = await startPrivateRedis()
   process.env.TEST_REDIS_URL = redis.url
   console.log(`tests use a redis-server started for this run (${redis.url})`)
   stops.push(() => redis.cleanup())
-}
-
-function redisServerOnPath(): string | undefined {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .map((dir) => join(dir, 'redis-server'))
-    .find((path) => statSync(path, { throwIfNoEntry: false })?.isFile())
+  return false
 }

@@ -1,7 +1,10 @@
-import { connect, createServer, type Socket } from 'node:net'
+import { connect } from 'node:net'
+import { startTcpServer } from './tcp-server.js'
 
 export interface HangingServer {
   readonly port: number
+  /** Connections open right now (a client that connected and is waiting for an answer counts). */
+  readonly openConnections: number
   close(): Promise<void>
 }
 
@@ -10,19 +13,11 @@ export interface HangingServer {
  * database or cache whose host froze. With `forwardAfter`, only the first `forwardAfter` connections
  * hang; later ones are piped to `forwardTo` (a working server).
  */
-export async function startHangingServer(
+export function startHangingServer(
   options: { forwardAfter?: number; forwardTo?: { host: string; port: number } } = {},
 ): Promise<HangingServer> {
-  const sockets = new Set<Socket>()
   let accepted = 0
-  const track = (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('error', () => {})
-    socket.on('close', () => sockets.delete(socket))
-  }
-
-  const server = createServer((socket) => {
-    track(socket)
+  return startTcpServer((socket, track) => {
     accepted++
     const { forwardAfter, forwardTo } = options
     if (forwardTo === undefined || forwardAfter === undefined || accepted <= forwardAfter) return
@@ -32,18 +27,4 @@ export async function startHangingServer(
     socket.on('close', () => upstream.destroy())
     upstream.on('close', () => socket.destroy())
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('no TCP address')
-
-  return {
-    port: address.port,
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise((resolve) => server.close(() => resolve()))
-    },
-  }
 }

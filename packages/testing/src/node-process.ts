@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface Exit {
@@ -6,8 +7,22 @@ export interface Exit {
   signal: NodeJS.Signals | null
 }
 
+export interface NodeProcessOptions {
+  cwd: string
+  env: Record<string, string>
+  /**
+   * Write stdout and stderr to this file instead of keeping them in memory: for long runs that log every request.
+   * `stdout()` and `output()` then read the file.
+   */
+  outputFile?: string
+  /** Open an IPC channel to the child (`child.send()`, its `message` event). */
+  ipc?: boolean
+}
+
 export interface NodeProcess {
   pid: number
+  /** The process itself, e.g. to talk over the IPC channel. */
+  child: ChildProcess
   /** Everything written to stdout so far. */
   stdout(): string
   /** stdout and stderr so far, for a failure message. */
@@ -19,30 +34,29 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>
 }
 
-/**
- * Runs `node --import tsx <args>` (tsx is resolved from `cwd`): TypeScript sources run as they are, with no build
- * step. Stop it in afterAll, also when the test failed.
- */
-export function spawnNodeWithTsx(
-  args: readonly string[],
-  options: { cwd: string; env: Record<string, string> },
-): NodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+/** Runs `node <args>` with `env` added to this process's environment. Stop it in afterAll, also when the test failed. */
+export function spawnNode(args: readonly string[], options: NodeProcessOptions): NodeProcess {
+  const { outputFile } = options
+  const file = outputFile === undefined ? undefined : openSync(outputFile, 'w')
+  const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', file ?? 'pipe', file ?? 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
   })
+  if (file !== undefined) closeSync(file)
   const { pid } = child
   if (pid === undefined) throw new Error(`could not start node ${args.join(' ')}`)
   let stdout = ''
   let output = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk
     output += chunk
   })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk
   })
+  const readOutputFile = () =>
+    outputFile === undefined ? undefined : readFileSync(outputFile, 'utf8')
   const exited = new Promise<Exit>((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal }))
   })
@@ -51,21 +65,22 @@ export function spawnNodeWithTsx(
     hasExited = true
   })
 
-  return {
+  const node: NodeProcess = {
     pid,
-    stdout: () => stdout,
-    output: () => output,
+    child,
+    stdout: () => readOutputFile() ?? stdout,
+    output: () => readOutputFile() ?? output,
     exited,
-    async waitForStdout(pattern, timeoutMs = 10_000) {
+    async waitForStdout(pattern: RegExp, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs
-      while (!pattern.test(stdout)) {
-        if (hasExited) throw new Error(`exited before printing ${pattern}:\n${output}`)
+      while (!pattern.test(node.stdout())) {
+        if (hasExited) throw new Error(`exited before printing ${pattern}:\n${node.output()}`)
         if (Date.now() > deadline)
-          throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`)
+          throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${node.output()}`)
         await sleep(20)
       }
     },
-    async stop(signal = 'SIGTERM', graceMs = 5000) {
+    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) {
       if (hasExited) return exited
       process.kill(pid, signal)
       const timer = setTimeout(() => {
@@ -76,4 +91,16 @@ export function spawnNodeWithTsx(
       return exit
     },
   }
+  return node
+}
+
+/**
+ * Runs `node --import tsx <args>` (tsx is resolved from `cwd`): TypeScript sources run as they are, with no build
+ * step.
+ */
+export function spawnNodeWithTsx(
+  args: readonly string[],
+  options: NodeProcessOptions,
+): NodeProcess {
+  return spawnNode(['--import', 'tsx', ...args], options)
 }

@@ -1,6 +1,6 @@
-import { once } from 'node:events'
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { startTcpServer } from './tcp-server.js'
 
 /**
  * A TCP proxy that behaves like Docker's port proxy in front of a database container: it forwards while the
@@ -19,15 +19,7 @@ export interface PortProxy {
 export async function startPortProxy(target: { host: string; port: number }): Promise<PortProxy> {
   let up = true
   let latencyMs = 0
-  const sockets = new Set<Socket>()
-  const track = (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-    socket.on('error', () => socket.destroy())
-  }
-
-  const server = createServer((client) => {
-    track(client)
+  const server = await startTcpServer((client, track) => {
     if (!up) {
       client.end()
       return
@@ -39,17 +31,12 @@ export async function startPortProxy(target: { host: string; port: number }): Pr
     client.on('close', () => backend.destroy())
     backend.on('close', () => client.destroy())
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
 
-  const dropAll = () => {
-    for (const socket of sockets) socket.destroy()
-  }
   return {
-    port: (server.address() as AddressInfo).port,
+    port: server.port,
     backendDown() {
       up = false
-      dropAll()
+      server.dropConnections()
     },
     backendUp() {
       up = true
@@ -57,11 +44,7 @@ export async function startPortProxy(target: { host: string; port: number }): Pr
     setLatency(ms) {
       latencyMs = ms
     },
-    async close() {
-      dropAll()
-      server.close()
-      await once(server, 'close')
-    },
+    close: () => server.close(),
   }
 }
 

@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type ViteUserConfig } from 'vitest/config'
-import { NOT_RUN_FILE_VARIABLE } from './skip-missing.js'
+import { NOT_RUN_FILE_VARIABLE } from './needs.js'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 /** `.reports/` at the repository root, unless TEST_REPORTS_DIR names another folder. */

@@ -1,7 +1,6 @@
 import { type PostList, PostListSchema } from '@repo/contracts/posts'
-import type { Check, CheckContext } from '../check.js'
-import { CheckFailure } from '../check-failure.js'
-import { expectStatus, parseBody } from '../expect.js'
+import { type Check, type CheckContext, CheckFailure } from '../check.js'
+import { expectStatus, parseBody } from './expect.js'
 import { expectOwnPostListed } from './posts.js'
 
 async function readCache({ http }: CheckContext): Promise<PostList> {

@@ -1,7 +1,6 @@
 import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
-import type { Check } from '../check.js'
-import { CheckFailure } from '../check-failure.js'
-import { expectStatus, parseBody } from '../expect.js'
+import { type Check, CheckFailure } from '../check.js'
+import { expectStatus, parseBody } from './expect.js'
 
 export const counter: Check = {
   name: 'counter',

@@ -1,7 +1,6 @@
 import { type Post, PostListSchema, PostSchema } from '@repo/contracts/posts'
-import type { Check, RoundState } from '../check.js'
-import { CheckFailure } from '../check-failure.js'
-import { expectStatus, parseBody } from '../expect.js'
+import { type Check, CheckFailure, type RoundState } from '../check.js'
+import { expectStatus, parseBody } from './expect.js'
 
 export const createPost: Check = {
   name: 'create post',

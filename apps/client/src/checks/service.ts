@@ -1,7 +1,6 @@
 import { HealthSchema, StatusSchema } from '@repo/contracts/status'
-import type { Check } from '../check.js'
-import { CheckFailure } from '../check-failure.js'
-import { expectStatus, parseBody } from '../expect.js'
+import { type Check, CheckFailure } from '../check.js'
+import { expectStatus, parseBody } from './expect.js'
 
 export const health: Check = {
   name: 'health',

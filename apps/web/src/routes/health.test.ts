@@ -1,12 +1,8 @@
 import { StatusSchema } from '@repo/contracts/status'
 import { type HangingServer, startHangingServer } from '@repo/testing/hanging-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  CLOSED_POSTGRES_URL,
-  CLOSED_REDIS_URL,
-  createTestEnv,
-  type TestEnv,
-} from '../test-support.js'
+import { createTestEnv, type TestEnv } from '../../test/support/in-process.js'
+import { CLOSED_POSTGRES_URL, CLOSED_REDIS_URL } from '../../test/support/resources.js'
 
 describe('with the database and the cache up', () => {
   let env: TestEnv

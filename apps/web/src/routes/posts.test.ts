@@ -1,14 +1,10 @@
-import { ErrorSchema } from '@repo/contracts/errors'
 import { type Post, PostListSchema, PostSchema } from '@repo/contracts/posts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectJsonError } from '../../test/support/expect-json-error.js'
+import { postJson } from '../../test/support/http.js'
+import { createTestEnv, type TestEnv } from '../../test/support/in-process.js'
+import { CLOSED_POSTGRES_URL, CLOSED_REDIS_URL } from '../../test/support/resources.js'
 import { MAX_BODY_BYTES } from '../request-guards.js'
-import {
-  CLOSED_POSTGRES_URL,
-  CLOSED_REDIS_URL,
-  createTestEnv,
-  postJson,
-  type TestEnv,
-} from '../test-support.js'
 
 let env: TestEnv
 beforeAll(async () => {
@@ -26,12 +22,6 @@ const create = async (body: unknown, headers?: Record<string, string>) => {
 }
 const readCache = async () =>
   PostListSchema.parse(await (await env.app.request('/api/posts/cache')).json())
-
-async function expectError(res: Response, status: number) {
-  expect(res.status).toBe(status)
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-  return ErrorSchema.strict().parse(await res.json())
-}
 
 describe('GET /api/posts', () => {
   it('on a fresh database lists the 3 initial posts from the database', async () => {
@@ -90,7 +80,7 @@ describe('GET /api/posts', () => {
     '?limit=99999999999999999999',
   ])('answers 400 for %s', async (query) => {
     const res = await env.app.request(`/api/posts${query}`)
-    const body = await expectError(res, 400)
+    const body = await expectJsonError(res, 400)
     expect(body.detalhes?.[0]?.caminho).toMatch(/^(limit|offset)$/)
   })
 
@@ -147,13 +137,13 @@ describe('POST /api/posts', () => {
     ['a body that is an array', [], ''],
   ])('answers 400 with details for %s', async (_, body, field) => {
     const { res } = await create(body)
-    const error = await expectError(res, 400)
+    const error = await expectJsonError(res, 400)
     expect(error.detalhes?.map((d) => d.caminho)).toContain(field)
   })
 
   it('answers 400 for malformed JSON', async () => {
     const { res } = await create('{"titulo": ')
-    expect((await expectError(res, 400)).erro).toMatch(/JSON/)
+    expect((await expectJsonError(res, 400)).erro).toMatch(/JSON/)
   })
 
   it.each([
@@ -161,12 +151,12 @@ describe('POST /api/posts', () => {
     ['form data', { 'content-type': 'application/x-www-form-urlencoded' }],
   ])('answers 415 for a %s body', async (_, headers) => {
     const { res } = await create({ titulo: 't', conteudo: 'c' }, headers)
-    await expectError(res, 415)
+    await expectJsonError(res, 415)
   })
 
   it('answers 415 when the Content-Type header is missing', async () => {
     const res = await env.app.request('/api/posts', { method: 'POST', body: '{}' })
-    await expectError(res, 415)
+    await expectJsonError(res, 415)
   })
 
   const bodyOfSize = (bytes: number) => {
@@ -182,7 +172,7 @@ describe('POST /api/posts', () => {
 
   it('answers 413 for a body one byte over 64 KiB', async () => {
     const { res } = await create(bodyOfSize(MAX_BODY_BYTES + 1))
-    await expectError(res, 413)
+    await expectJsonError(res, 413)
   })
 
   it('stores SQL-looking text verbatim', async () => {
@@ -196,14 +186,14 @@ describe('POST /api/posts', () => {
 
 describe('GET /api/posts/:id', () => {
   it('answers 404 for an id that no post has', async () => {
-    const error = await expectError(await env.app.request('/api/posts/2147483647'), 404)
+    const error = await expectJsonError(await env.app.request('/api/posts/2147483647'), 404)
     expect(error.erro).toBe('Post não encontrado')
   })
 
   it.each(['0', '-1', 'abc', '1.5', '2147483648', '99999999999', '1e3', '%20'])(
     'answers 400 for the id %s',
     async (id) => {
-      await expectError(await env.app.request(`/api/posts/${id}`), 400)
+      await expectJsonError(await env.app.request(`/api/posts/${id}`), 400)
     },
   )
 })
@@ -246,12 +236,12 @@ describe('when the cache is down', () => {
   afterAll(() => down.close())
 
   it('GET /api/posts/cache still answers 200 from the database', async () => {
+    const fromList = PostListSchema.parse(await (await down.app.request('/api/posts')).json())
     const res = await down.app.request('/api/posts/cache')
     expect(res.status).toBe(200)
-    expect(PostListSchema.parse(await res.json())).toMatchObject({
-      fonte: 'banco_de_dados',
-      total: 3,
-    })
+    const body = PostListSchema.parse(await res.json())
+    expect(body).toMatchObject({ fonte: 'banco_de_dados', total: fromList.total })
+    expect(body.posts).toEqual(fromList.posts)
   })
 
   it('POST /api/posts still creates the post', async () => {
@@ -273,12 +263,12 @@ describe('when the database is down', () => {
     ['GET', '/api/posts/cache'],
     ['GET', '/api/stats'],
   ])('%s %s answers 503 with an error body', async (method, path) => {
-    const error = await expectError(await down.app.request(path, { method }), 503)
+    const error = await expectJsonError(await down.app.request(path, { method }), 503)
     expect(error.erro).toBe('Banco de dados indisponível')
   })
 
   it('POST /api/posts answers 503 with an error body', async () => {
     const res = await down.app.request('/api/posts', postJson({ titulo: 't', conteudo: 'c' }))
-    expect((await expectError(res, 503)).erro).toBe('Banco de dados indisponível')
+    expect((await expectJsonError(res, 503)).erro).toBe('Banco de dados indisponível')
   })
 })

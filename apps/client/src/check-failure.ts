@@ -1,4 +1,0 @@
-/** Why a check failed, worded for the report line. */
-export class CheckFailure extends Error {
-  override name = 'CheckFailure'
-}
