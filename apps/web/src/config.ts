@@ -14,33 +14,42 @@ const connectionUrl = (...protocols: string[]) =>
     error: `must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
   })
 
-const ConfigSchema = z.object({
-  PORT: integer(1, 65_535).default(5000),
-  DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
-  REDIS_URL: connectionUrl('redis:', 'rediss:'),
-  CACHE_TTL_SECONDS: integer(1).default(60),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Prepended to every Redis key, so several stacks can share one Redis. */
-  REDIS_KEY_PREFIX: z.string().default(''),
-  /** Longest a database statement may run before PostgreSQL cancels it. */
-  DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
-  /** Longest a Redis command may wait for its answer. */
-  REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
-  /** Longest a request may take before the app answers 503. */
-  REQUEST_TIMEOUT_MS: integer(100).default(10_000),
-  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
-  SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
-  /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ),
-})
+const port = () => integer(1, 65_535)
+
+const ConfigSchema = z
+  .object({
+    PORT: port().default(5000),
+    /** When set, GET /metrics is served on this port only, and the public PORT answers it 404. */
+    METRICS_PORT: port().optional(),
+    DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
+    REDIS_URL: connectionUrl('redis:', 'rediss:'),
+    CACHE_TTL_SECONDS: integer(1).default(60),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Prepended to every Redis key, so several stacks can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().default(''),
+    /** Longest a database statement may run before PostgreSQL cancels it. */
+    DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
+    /** Longest a Redis command may wait for its answer. */
+    REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
+    /** Longest a request may take before the app answers 503. */
+    REQUEST_TIMEOUT_MS: integer(100).default(10_000),
+    /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
+    SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+    /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+  })
+  .refine((config) => config.METRICS_PORT !== config.PORT, {
+    path: ['METRICS_PORT'],
+    error: 'must differ from PORT',
+  })
 
 export type Config = z.output<typeof ConfigSchema>
 export type Env = Record<string, string | undefined>

@@ -19,7 +19,7 @@ const logger = createLogger(config.LOG_LEVEL)
 const stopRequested = new AbortController()
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    logger.info('signal received', { signal })
+    logger.info({ signal }, 'signal received')
     stopRequested.abort()
   })
 }
@@ -32,10 +32,10 @@ try {
     logger.info('stopped before it was ready')
     process.exit(0)
   }
-  logger.error('could not start', {
-    database: describeEndpoint(config.DATABASE_URL),
-    ...describeError(error),
-  })
+  logger.error(
+    { database: describeEndpoint(config.DATABASE_URL), ...describeError(error) },
+    'could not start',
+  )
   process.exit(1)
 }
 
@@ -44,6 +44,6 @@ try {
   await server.stop()
   process.exit(0)
 } catch (error) {
-  logger.error('shutdown failed', describeError(error))
+  logger.error(describeError(error), 'shutdown failed')
   process.exit(1)
 }

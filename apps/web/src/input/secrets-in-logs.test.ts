@@ -105,7 +105,7 @@ describe('the app, when the database refuses its password', () => {
   it.each([
     ['GET', '/api/posts', undefined],
     ['POST', '/api/posts', postJson({ titulo: 't', conteudo: 'c' })],
-  ])('%s %s answers 503 and logs the host, never the password', async (_, path, init) => {
+  ])('%s %s answers 503 and logs its request id, never the password', async (_, path, init) => {
     logged.length = 0
     const res = await app.request(path, init)
     const body = await res.text()
@@ -115,7 +115,7 @@ describe('the app, when the database refuses its password', () => {
     expect(parseLines(logged.join(''))).toContainEqual(
       expect.objectContaining({
         message: 'database unavailable',
-        database: `127.0.0.1:${postgres.port}`,
+        requestId: res.headers.get('x-request-id'),
         code: '28P01',
       }),
     )
