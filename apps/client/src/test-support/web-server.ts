@@ -9,6 +9,8 @@ const HEALTHY_WITHIN_MS = 30_000
 
 export interface WebServer {
   url: string
+  /** What the server has logged so far (JSON lines). */
+  stdout(): string
   /** Stops the server, drops its database and deletes its Redis keys. */
   stop(): Promise<void>
 }
@@ -44,7 +46,7 @@ export async function startWebServer({ redisUrl = TEST_REDIS_URL } = {}): Promis
     await stop()
     throw error
   }
-  return { url, stop }
+  return { url, stdout: () => server?.stdout() ?? '', stop }
 }
 
 async function waitUntilHealthy(url: string, server: NodeProcess): Promise<void> {
