@@ -33,7 +33,7 @@ describe('createLogger', () => {
     expect(parsed()[0]).toMatchObject({ requestId: 'abc', code: 'X' })
   })
 
-  it('redacts connection strings and credentials under the keys that hold them, at the top and one level down', () => {
+  it('redacts connection strings and credentials under the keys that hold them, a whole config or headers included', () => {
     const secret = 'postgres://app:s3cr3t@db:5432/app'
     const { logger, lines } = capture()
     logger.info(
@@ -41,16 +41,18 @@ describe('createLogger', () => {
         DATABASE_URL: secret,
         REDIS_URL: 'redis://:s3cr3t@cache:6379',
         password: 's3cr3t',
-        config: { DATABASE_URL: secret, url: secret, password: 's3cr3t' },
-        headers: { authorization: 'Bearer s3cr3t', cookie: 's=s3cr3t' },
+        url: secret,
+        config: { DATABASE_URL: secret, REDIS_URL: secret, PORT: 5000 },
+        headers: { authorization: 'Bearer s3cr3t', cookie: 's=s3cr3t', accept: '*/*' },
       },
       'oops',
     )
     expect(lines.join('')).not.toContain('s3cr3t')
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
       DATABASE_URL: '[redacted]',
-      config: { DATABASE_URL: '[redacted]', url: '[redacted]', password: '[redacted]' },
-      headers: { authorization: '[redacted]' },
+      url: '[redacted]',
+      config: { DATABASE_URL: '[redacted]', REDIS_URL: '[redacted]', PORT: 5000 },
+      headers: { authorization: '[redacted]', cookie: '[redacted]', accept: '*/*' },
     })
   })
 })
