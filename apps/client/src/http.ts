@@ -8,7 +8,13 @@ export interface HttpResponse {
 }
 
 export interface HttpClient {
-  request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResponse>
+  /** With `requestId`, sent as `X-Request-Id`, so that the API's log lines of this request can be found. */
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    requestId?: string,
+  ): Promise<HttpResponse>
 }
 
 export interface HttpClientOptions {
@@ -21,7 +27,7 @@ export interface HttpClientOptions {
 /** Sends JSON requests to the API; a network error or a timeout becomes a CheckFailure. */
 export function createHttpClient({ apiUrl, timeoutMs, signal }: HttpClientOptions): HttpClient {
   return {
-    async request(method, path, body) {
+    async request(method, path, body, requestId) {
       const timeout = AbortSignal.timeout(timeoutMs)
       try {
         const response = await fetch(`${apiUrl}${path}`, {
@@ -29,6 +35,7 @@ export function createHttpClient({ apiUrl, timeoutMs, signal }: HttpClientOption
           headers: {
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
           // A redirect is a wrong status for this API, so it is reported instead of followed.

@@ -11,6 +11,7 @@ export function formatCheckLine(result: CheckResult): string {
     `${Math.round(result.latencyMs)} ms`.padStart(8),
   ]
   if (result.detail !== undefined) columns.push(result.ok ? `(${result.detail})` : result.detail)
+  if (!result.ok && result.requestId !== undefined) columns.push(`request id ${result.requestId}`)
   return columns.join('  ')
 }
 

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { type Check, type CheckContext, CheckFailure } from './check.js'
+import type { HttpClient } from './http.js'
 
 export interface CheckResult {
   name: string
@@ -6,6 +8,8 @@ export interface CheckResult {
   latencyMs: number
   /** On failure, why; on success, an optional remark (e.g. a degraded dependency). */
   detail?: string
+  /** On a failure after the check sent a request: the X-Request-Id it sent, to find it in the API's logs. */
+  requestId?: string
 }
 
 export interface RoundReport {
@@ -40,18 +44,34 @@ export async function runRound({
   for (const check of checks) {
     if (signal.aborted) return report(true)
     const checkStartedAt = performance.now()
-    let outcome: Pick<CheckResult, 'ok' | 'detail'>
+    const identified = withOneRequestId(context.http)
+    let outcome: Pick<CheckResult, 'ok' | 'detail' | 'requestId'>
     try {
-      outcome = { ok: true, detail: await check.run(context) }
+      outcome = { ok: true, detail: await check.run({ ...context, http: identified.http }) }
     } catch (error) {
       if (signal.aborted) return report(true)
-      outcome = { ok: false, detail: describeFailure(error) }
+      outcome = { ok: false, detail: describeFailure(error), requestId: identified.sentId() }
     }
     const result = { name: check.name, latencyMs: performance.now() - checkStartedAt, ...outcome }
     results.push(result)
     onResult?.(result)
   }
   return report(false)
+}
+
+/** Every request of one check goes out with the same new X-Request-Id; `sentId` is it once one was sent. */
+function withOneRequestId(http: HttpClient) {
+  const requestId = randomUUID()
+  let sent = false
+  return {
+    http: {
+      request(method, path, body) {
+        sent = true
+        return http.request(method, path, body, requestId)
+      },
+    } satisfies HttpClient,
+    sentId: () => (sent ? requestId : undefined),
+  }
 }
 
 export function roundPassed(report: RoundReport): boolean {

@@ -95,7 +95,9 @@ describe('against a server that accepts connections but never answers', () => {
     const run = await runClient(['--once'], { API_URL: url, REQUEST_TIMEOUT_MS: '150' })
 
     expect(run.code, run.output).toBe(1)
-    expect(lineOf(run.stdout, 'health')).toMatch(/FAIL\s+\d+ ms {2}timeout after 150 ms$/)
+    expect(lineOf(run.stdout, 'health')).toMatch(
+      /FAIL\s+\d+ ms {2}timeout after 150 ms {2}request id /,
+    )
   })
 
   test('SIGTERM during a round aborts the hanging request at once and exits 0', async () => {

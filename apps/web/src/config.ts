@@ -14,10 +14,14 @@ const connectionUrl = (...protocols: string[]) =>
     error: `must start with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
   })
 
+const port = () => integer(1, 65_535)
+
 const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: integer(1, 65_535).default(5000),
+    PORT: port().default(5000),
+    /** When set, GET /metrics is served on this port only, and the public PORT answers it 404. */
+    METRICS_PORT: port().optional(),
     DATABASE_URL: connectionUrl('postgres:', 'postgresql:'),
     /** Unset outside production: an in-process cache (development only; nothing shared between instances). */
     REDIS_URL: connectionUrl('redis:', 'rediss:').optional(),
@@ -44,6 +48,10 @@ const ConfigSchema = z
           .filter(Boolean),
       ),
   })
+  .refine((config) => config.METRICS_PORT !== config.PORT, {
+    path: ['METRICS_PORT'],
+    error: 'must differ from PORT',
+  })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return
     if (config.REDIS_URL === undefined)
@@ -57,7 +65,7 @@ const ConfigSchema = z
 /** What `pnpm dev` adds, read by the development entry only. */
 const DevSettingsSchema = z.object({
   /** Port of the embedded PostgreSQL that `pnpm dev` starts when DATABASE_URL is unset. */
-  DEV_POSTGRES_PORT: integer(1, 65_535).default(54_329),
+  DEV_POSTGRES_PORT: port().default(54_329),
   /** Its data folder; default `.data/postgres` at the root of the repository. */
   DEV_POSTGRES_DIR: z.string().min(1).optional(),
 })

@@ -41,11 +41,10 @@ const config = await configOrExit(
 )
 const logger = createLogger(config.LOG_LEVEL)
 if (database) {
-  logger.info('embedded PostgreSQL started', {
-    dataDir: DEV_POSTGRES_DIR,
-    port: DEV_POSTGRES_PORT,
-    created: database.created,
-  })
+  logger.info(
+    { dataDir: DEV_POSTGRES_DIR, port: DEV_POSTGRES_PORT, created: database.created },
+    'embedded PostgreSQL started',
+  )
 }
 await serve(config, logger, {
   stopRequested,

@@ -15,7 +15,23 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const cacheUnavailable = () => new ApiError(503, 'Cache indisponível')
+/** What went wrong when the answer is 5xx, for the request's log line: a fixed word, never a message. */
+export type ErrorKind = 'database unavailable' | 'cache unavailable' | 'timeout' | 'unexpected'
+
+/** A 503 the app answers on purpose, with the kind of failure it stands for. */
+export class ServiceUnavailable extends ApiError {
+  constructor(
+    message: string,
+    readonly kind: ErrorKind,
+  ) {
+    super(503, message)
+  }
+}
+
+export const cacheUnavailable = () =>
+  new ServiceUnavailable('Cache indisponível', 'cache unavailable')
+export const requestTimedOut = () =>
+  new ServiceUnavailable('Tempo limite da requisição esgotado', 'timeout')
 
 export function errorResponse(
   c: Context,

@@ -3,5 +3,5 @@ import { configOrExit, serve, stopOnSignals } from './main.js'
 
 const config = await configOrExit()
 const logger = createLogger(config.LOG_LEVEL)
-const stopRequested = stopOnSignals((signal) => logger.info('signal received', { signal }))
+const stopRequested = stopOnSignals((signal) => logger.info({ signal }, 'signal received'))
 await serve(config, logger, { stopRequested })

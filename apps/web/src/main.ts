@@ -47,7 +47,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   const { stopRequested, afterStop = async () => {}, ...startOptions } = options
   const exit = async (code: number): Promise<never> => {
     await afterStop().catch((error: unknown) =>
-      logger.error('cleanup failed', describeError(error)),
+      logger.error(describeError(error), 'cleanup failed'),
     )
     process.exit(code)
   }
@@ -60,10 +60,10 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
       logger.info('stopped before it was ready')
       return exit(0)
     }
-    logger.error('could not start', {
-      database: describeEndpoint(config.DATABASE_URL),
-      ...describeError(error),
-    })
+    logger.error(
+      { database: describeEndpoint(config.DATABASE_URL), ...describeError(error) },
+      'could not start',
+    )
     return exit(1)
   }
 
@@ -72,7 +72,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     await server.stop()
     return exit(0)
   } catch (error) {
-    logger.error('shutdown failed', describeError(error))
+    logger.error(describeError(error), 'shutdown failed')
     return exit(1)
   }
 }

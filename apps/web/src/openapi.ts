@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { ErrorSchema } from '@repo/contracts/errors'
 import { Scalar } from '@scalar/hono-api-reference'
 import type { z } from 'zod'
+import type { AppEnv } from './app-env.js'
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -10,7 +11,7 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 
 export const errorContent = (description: string) => jsonContent(ErrorSchema, description)
 
-export function mountDocs(app: OpenAPIHono) {
+export function mountDocs(app: OpenAPIHono<AppEnv>) {
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { ErrorBody } from '@repo/contracts/errors'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ApiError } from './errors.js'
+import { REQUEST_ID_HEADER } from './middleware/request-id.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -58,6 +60,8 @@ export function answerUnparsableRequest(error: Error & { code?: string }, socket
       'Content-Type: application/json',
       `Content-Length: ${Buffer.byteLength(body)}`,
       'X-Content-Type-Options: nosniff',
+      // A new id: nothing of a request that could not be parsed is trusted, its X-Request-Id included.
+      `${REQUEST_ID_HEADER}: ${randomUUID()}`,
       'Connection: close',
       '',
       body,

@@ -36,11 +36,10 @@ export async function retryWithBackoff<T>(
       if (signal?.aborted || !shouldRetry(error)) throw error
       const backoff = Math.min(firstDelayMs * 2 ** failures, maxDelayMs)
       const delayMs = Math.round(backoff * (0.8 + Math.random() * 0.4))
-      logger.warn(`${what} failed, retrying`, {
-        ...describeError(error),
-        attempt: failures + 1,
-        retryInMs: delayMs,
-      })
+      logger.warn(
+        { ...describeError(error), attempt: failures + 1, retryInMs: delayMs },
+        `${what} failed, retrying`,
+      )
       await sleep(delayMs, undefined, { signal })
     }
   }

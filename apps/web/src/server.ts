@@ -8,7 +8,10 @@ import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { makeDrainable } from './drain.js'
-import { createLogger, describeEndpoint, describeError, type Logger, withFields } from './logger.js'
+import { listen } from './listen.js'
+import { describeEndpoint, describeError, type Logger } from './logger.js'
+import { startMetricsServer } from './metrics/metrics-server.js'
+import { createMetricsRegistry } from './metrics/registry.js'
 import { answerUnparsableRequest } from './request-guards.js'
 import { retryWithBackoff } from './retry.js'
 
@@ -24,7 +27,7 @@ export interface RunningServer {
 export interface StartOptions {
   /** Aborting it while the server still waits for the database gives up: startServer rejects. */
   signal?: AbortSignal
-  /** How the start log names the database; default its `host:port`. */
+  /** How the logs name the database; default its `host:port`. */
   databaseLabel?: string
 }
 
@@ -37,47 +40,57 @@ const DB_CLOSE_GRACE_SECONDS = 1
  */
 export async function startServer(
   config: Config,
-  logger: Logger = createLogger(config.LOG_LEVEL),
+  logger: Logger,
   { signal, databaseLabel = describeEndpoint(config.DATABASE_URL) }: StartOptions = {},
 ): Promise<RunningServer> {
   const db = createDb(config.DATABASE_URL, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS })
   const cache = openCache(config, logger)
+  // Where the data lives, never the URLs (they may carry a password): named once here, and bound into the
+  // loggers of the connections' own errors. A request's errors carry its request id instead.
+  logger.info({ database: databaseLabel, cache: cache.location }, 'starting')
+  const databaseLog = logger.child({ database: databaseLabel })
+  let metricsServer: Server | undefined
 
   try {
     const { applied } = await retryWithBackoff(() => migrate(db), {
       what: 'database migration',
-      logger: withFields(logger, { database: describeEndpoint(config.DATABASE_URL) }),
+      logger: databaseLog,
       shouldRetry: isDatabaseUnavailable,
       signal,
     })
-    logger.info('database ready', {
-      database: databaseLabel,
-      cache: cache.location,
-      migrationsApplied: applied,
-    })
+    logger.info(
+      { database: databaseLabel, cache: cache.location, migrationsApplied: applied },
+      'database ready',
+    )
+    const metrics = createMetricsRegistry()
+    const app = createApp({ db, cache, config, logger, metrics })
+    if (config.METRICS_PORT !== undefined) {
+      metricsServer = await startMetricsServer(metrics, config.METRICS_PORT)
+      logger.info({ port: config.METRICS_PORT }, 'serving /metrics')
+    }
     const server = createServer()
     server.on('clientError', answerUnparsableRequest)
     const drainable = makeDrainable(server)
-    server.on('request', getRequestListener(createApp({ db, cache, config, logger }).fetch))
+    server.on('request', getRequestListener(app.fetch))
     await listen(server, config.PORT)
 
     const port = (server.address() as { port: number }).port
-    logger.info('listening', { port })
+    logger.info({ port }, 'listening')
 
     let stopping: Promise<void> | undefined
     const stop = () => {
       stopping ??= (async () => {
-        logger.info('shutting down', { drainMs: config.SHUTDOWN_TIMEOUT_MS })
+        logger.info({ drainMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down')
         const { cut } = await drainable.drain(config.SHUTDOWN_TIMEOUT_MS)
-        if (cut > 0) logger.warn('requests cut at the shutdown timeout', { cut })
-        await closeClients(db, cache)
+        if (cut > 0) logger.warn({ cut }, 'requests cut at the shutdown timeout')
+        await Promise.all([closeClients(db, cache), closeServer(metricsServer)])
         logger.info('stopped')
       })()
       return stopping
     }
     return { port, stop }
   } catch (error) {
-    await closeClients(db, cache)
+    await Promise.all([closeClients(db, cache), closeServer(metricsServer)])
     throw error
   }
 }
@@ -86,14 +99,11 @@ export async function startServer(
 function openCache(config: Config, logger: Logger): Cache {
   const { REDIS_URL: url, REDIS_KEY_PREFIX: keyPrefix } = config
   if (url === undefined) return createMemoryCache({ keyPrefix })
+  const cacheLog = logger.child({ cache: describeEndpoint(url) })
   return createCache(url, {
     keyPrefix,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-    onError: (error) =>
-      logger.warn('redis connection error', {
-        cache: describeEndpoint(url),
-        ...describeError(error),
-      }),
+    onError: (error) => cacheLog.warn(describeError(error), 'redis connection error'),
   })
 }
 
@@ -101,12 +111,8 @@ async function closeClients(db: Db, cache: Cache): Promise<void> {
   await Promise.allSettled([db.end({ timeout: DB_CLOSE_GRACE_SECONDS }), cache.close()])
 }
 
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
+function closeServer(server: Server | undefined): Promise<void> {
+  if (!server) return Promise.resolve()
+  server.closeAllConnections()
+  return new Promise((resolve) => server.close(() => resolve()))
 }

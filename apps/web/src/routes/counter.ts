@@ -2,9 +2,9 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Cache } from '@repo/cache/cache'
 import { incrementCounter, readCounter } from '@repo/cache/counter'
 import { CounterSchema, StatsSchema } from '@repo/contracts/counter'
-import type { Db } from '@repo/db/client'
-import { countPosts } from '@repo/db/posts'
+import type { AppEnv } from '../app-env.js'
 import { cacheUnavailable } from '../errors.js'
+import type { Queries } from '../metrics/db-queries.js'
 import { errorContent, jsonContent } from '../openapi.js'
 
 const counter = createRoute({
@@ -35,14 +35,14 @@ async function fromCache<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
-export function counterRoutes({ db, cache }: { db: Db; cache: Cache }) {
-  return new OpenAPIHono()
+export function counterRoutes({ queries, cache }: { queries: Queries; cache: Cache }) {
+  return new OpenAPIHono<AppEnv>()
     .openapi(counter, async (c) =>
       c.json({ contador: await fromCache(incrementCounter(cache)) }, 200),
     )
     .openapi(stats, async (c) => {
       const [total_posts, total_requisicoes] = await Promise.all([
-        countPosts(db),
+        queries.countPosts(),
         fromCache(readCounter(cache)),
       ])
       return c.json({ total_posts, total_requisicoes, timestamp: new Date().toISOString() }, 200)

@@ -3,7 +3,8 @@ import { withTimeout } from '@repo/async/deadline'
 import type { Cache } from '@repo/cache/cache'
 import type { ConnectionState } from '@repo/contracts/status'
 import { HealthSchema, StatusSchema } from '@repo/contracts/status'
-import { type Db, pingDb } from '@repo/db/client'
+import type { AppEnv } from '../app-env.js'
+import type { Queries } from '../metrics/db-queries.js'
 import { jsonContent } from '../openapi.js'
 
 /** Each dependency gets this long to answer, so `/status` always answers within 2 s. */
@@ -35,12 +36,12 @@ async function probe(ping: () => Promise<void>): Promise<ConnectionState> {
   }
 }
 
-export function healthRoutes({ db, cache }: { db: Db; cache: Cache }) {
-  return new OpenAPIHono()
+export function healthRoutes({ queries, cache }: { queries: Queries; cache: Cache }) {
+  return new OpenAPIHono<AppEnv>()
     .openapi(health, (c) => c.json({ status: 'healthy' as const }, 200))
     .openapi(status, async (c) => {
       const [banco_dados, cacheState] = await Promise.all([
-        probe(() => pingDb(db)),
+        probe(queries.ping),
         probe(() => cache.ping()),
       ])
       const ok = banco_dados === 'conectado' && cacheState === 'conectado'
@@ -50,6 +51,11 @@ export function healthRoutes({ db, cache }: { db: Db; cache: Cache }) {
         status: ok ? ('ok' as const) : ('degradado' as const),
         timestamp: new Date().toISOString(),
       }
-      return ok ? c.json(body, 200) : c.json(body, 503)
+      if (ok) return c.json(body, 200)
+      c.set(
+        'errorKind',
+        banco_dados === 'desconectado' ? 'database unavailable' : 'cache unavailable',
+      )
+      return c.json(body, 503)
     })
 }

@@ -13,11 +13,12 @@ import {
   PostPageSchema,
   PostSchema,
 } from '@repo/contracts/posts'
-import type { Db } from '@repo/db/client'
-import { countPosts, createPost, getPost, listPosts, type PostRow } from '@repo/db/posts'
-import type { Config } from '../config.js'
+import type { PostRow } from '@repo/db/posts'
+import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../errors.js'
-import { describeError, type Logger } from '../logger.js'
+import { describeError } from '../logger.js'
+import type { PostsCacheMetrics } from '../metrics/cache-metrics.js'
+import type { Queries } from '../metrics/db-queries.js'
 import { errorContent, jsonContent } from '../openapi.js'
 import { limitBody, requireJsonBody } from '../request-guards.js'
 
@@ -78,61 +79,73 @@ const create = createRoute({
 
 const toPost = (row: PostRow): Post => ({ ...row, data_criacao: row.data_criacao.toISOString() })
 
-async function readPage(db: Db, limit: number, offset: number): Promise<PostPage> {
-  const [total, rows] = await Promise.all([countPosts(db), listPosts(db, { limit, offset })])
+async function readPage(queries: Queries, limit: number, offset: number): Promise<PostPage> {
+  const [total, rows] = await Promise.all([
+    queries.countPosts(),
+    queries.listPosts({ limit, offset }),
+  ])
   return { total, posts: rows.map(toPost) }
 }
 
 interface PostRoutesDeps {
-  db: Db
+  queries: Queries
   cache: Cache
-  config: Config
-  logger: Logger
+  cacheTtlSeconds: number
+  cacheMetrics: PostsCacheMetrics
 }
 
-export function postRoutes({ db, cache, config, logger }: PostRoutesDeps) {
+export function postRoutes({ queries, cache, cacheTtlSeconds, cacheMetrics }: PostRoutesDeps) {
   const parseCachedPage = (cached: unknown) => PostPageSchema.safeParse(cached).data
-  const cacheEndpoint = cache.location
-  // Debug only: while Redis is down every read would log it, and the client already logs the outage.
-  const reportCacheBypass = (error: Error) =>
-    logger.debug('posts cache bypassed', { cache: cacheEndpoint, ...describeError(error) })
+  const loadDefaultPage = () => readPage(queries, PAGE_LIMIT_DEFAULT, 0)
 
   // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
-  return new OpenAPIHono()
+  return new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => {
       const { limit, offset } = c.req.valid('query')
       return c.json(
-        { fonte: 'banco_de_dados' as const, ...(await readPage(db, limit, offset)) },
+        { fonte: 'banco_de_dados' as const, ...(await readPage(queries, limit, offset)) },
         200,
       )
     })
     .openapi(cachedList, async (c) => {
-      const { value, hit } = await cacheAside(cache, {
-        key: POSTS_CACHE_KEY,
-        ttlSeconds: config.CACHE_TTL_SECONDS,
-        load: () => readPage(db, PAGE_LIMIT_DEFAULT, 0),
-        parse: parseCachedPage,
-        onCacheError: reportCacheBypass,
-      })
+      const logger = c.var.logger
+      let read: { value: PostPage; hit: boolean }
+      try {
+        read = await cacheAside(cache, {
+          key: POSTS_CACHE_KEY,
+          ttlSeconds: cacheTtlSeconds,
+          load: loadDefaultPage,
+          parse: parseCachedPage,
+          onCacheError: (error) => {
+            cacheMetrics.error()
+            // Debug only: while Redis is down every read would log it, and the client already logs the outage.
+            logger.debug(describeError(error), 'posts cache bypassed')
+          },
+        })
+      } catch (error) {
+        // cacheAside works around every cache failure, so what it throws comes from the database: a miss.
+        cacheMetrics.miss()
+        throw error
+      }
+      if (read.hit) cacheMetrics.hit()
+      else cacheMetrics.miss()
       return c.json(
-        { fonte: hit ? ('cache' as const) : ('banco_de_dados' as const), ...value },
+        { fonte: read.hit ? ('cache' as const) : ('banco_de_dados' as const), ...read.value },
         200,
       )
     })
     .openapi(byId, async (c) => {
-      const row = await getPost(db, c.req.valid('param').id)
+      const row = await queries.getPost(c.req.valid('param').id)
       if (!row) throw new ApiError(404, 'Post não encontrado')
       return c.json(toPost(row), 200)
     })
     .openapi(create, async (c) => {
-      const post = toPost(await createPost(db, c.req.valid('json')))
+      const post = toPost(await queries.createPost(c.req.valid('json')))
       try {
         await invalidate(cache, POSTS_CACHE_KEY)
       } catch (error) {
-        logger.warn('could not invalidate the posts cache', {
-          cache: cacheEndpoint,
-          ...describeError(error),
-        })
+        cacheMetrics.error()
+        c.var.logger.warn(describeError(error), 'could not invalidate the posts cache')
       }
       c.header('Location', `/api/posts/${post.id}`)
       return c.json(post, 201)

@@ -86,7 +86,7 @@ describe('the app, when the database refuses its password', () => {
   it.each([
     ['GET', '/api/posts', undefined],
     ['POST', '/api/posts', postJson({ titulo: 't', conteudo: 'c' })],
-  ])('%s %s answers 503 and logs the host, never the password', async (_, path, init) => {
+  ])('%s %s answers 503 and logs its request id, never the password', async (_, path, init) => {
     env.logs.length = 0
     const res = await env.app.request(path, init)
     const body = await res.text()
@@ -96,7 +96,7 @@ describe('the app, when the database refuses its password', () => {
     expect(env.logs).toContainEqual(
       expect.objectContaining({
         message: 'database unavailable',
-        database: `127.0.0.1:${postgres.port}`,
+        requestId: res.headers.get('x-request-id'),
         code: '28P01',
       }),
     )

@@ -2,6 +2,7 @@ import { createCache, type RedisCache } from '@repo/cache/client'
 import { createDb, type Db } from '@repo/db/client'
 import { migrate } from '@repo/db/migrate'
 import { eventually } from '@repo/testing/eventually'
+import { Registry } from 'prom-client'
 import { type App, createApp } from '../../src/app.js'
 import { type Config, parseConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
@@ -16,12 +17,16 @@ export interface TestEnv {
   config: Config
   /** What the app logged, parsed; empty unless `env` sets a LOG_LEVEL (the default is silent). */
   logs: LogLine[]
+  /** The app's metrics registry, of its own. */
+  metrics: Registry
   close(): Promise<void>
 }
 
 export interface TestEnvOptions extends ResourceOptions {
   /** More configuration, as environment variables: `{ REQUEST_TIMEOUT_MS: '300' }`. */
   env?: Record<string, string>
+  /** false: leave the throwaway database without its tables. */
+  migrate?: boolean
 }
 
 /**
@@ -48,7 +53,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     await resources.release()
   }
   try {
-    if (resources.ownDatabase) await migrate(db)
+    if (resources.ownDatabase && options.migrate !== false) await migrate(db)
     if (options.redisUrl === undefined) {
       await eventually(
         () => {
@@ -62,11 +67,13 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     throw error
   }
   const logs: LogLine[] = []
+  const metrics = new Registry()
   const app = createApp({
     db,
     cache,
     config,
     logger: createLogger(config.LOG_LEVEL, collectInto(logs)),
+    metrics,
   })
-  return { app, db, cache, config, logs, close }
+  return { app, db, cache, config, logs, metrics, close }
 }

@@ -1,0 +1,74 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import type { AppEnv } from '../app-env.js'
+import { createLogger } from '../logger.js'
+import { requestId } from './request-id.js'
+import { requestLog } from './request-log.js'
+
+function loggedApp() {
+  const lines: string[] = []
+  const app = new Hono<AppEnv>()
+  app.use(requestId(createLogger('debug', (line) => lines.push(line))))
+  app.use(requestLog)
+  app.get('/health', (c) => c.json({ status: 'healthy' }))
+  app.get('/metrics', (c) => c.text(''))
+  app.get('/api/posts/:id', (c) => c.json({ id: c.req.param('id') }))
+  app.get('/api/contador', (c) => {
+    c.set('errorKind', 'cache unavailable')
+    return c.json({ erro: 'Cache indisponível' }, 503)
+  })
+  app.get('/boom', () => {
+    throw new Error('boom')
+  })
+  app.onError((_, c) => c.json({ erro: 'Erro interno do servidor' }, 500))
+  const requestLines = () =>
+    lines.map((line) => JSON.parse(line)).filter((line) => line.message === 'request')
+  return { app, requestLines }
+}
+
+describe('the request log', () => {
+  it('writes one info line per request with the method, the route pattern, the status, the time and the id', async () => {
+    const { app, requestLines } = loggedApp()
+    const res = await app.request('/api/posts/42?secret=1')
+    expect(requestLines()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        method: 'GET',
+        route: '/api/posts/:id',
+        status: 200,
+        ms: expect.any(Number),
+        requestId: res.headers.get('x-request-id'),
+      }),
+    ])
+    expect(JSON.stringify(requestLines())).not.toContain('42')
+  })
+
+  it('logs probes (/health, /metrics) at debug', async () => {
+    const { app, requestLines } = loggedApp()
+    await app.request('/health')
+    await app.request('/metrics')
+    expect(requestLines().map(({ level, route }) => [level, route])).toEqual([
+      ['debug', '/health'],
+      ['debug', '/metrics'],
+    ])
+  })
+
+  it('logs a path no route matches under one route label, never the path', async () => {
+    const { app, requestLines } = loggedApp()
+    await app.request('/wp-admin/../etc/passwd')
+    expect(requestLines()).toEqual([
+      expect.objectContaining({ level: 'info', route: 'unmatched', status: 404 }),
+    ])
+    expect(JSON.stringify(requestLines())).not.toContain('passwd')
+  })
+
+  it('logs a 5xx at error with the kind of failure, "unexpected" when nothing named it', async () => {
+    const { app, requestLines } = loggedApp()
+    await app.request('/api/contador')
+    await app.request('/boom')
+    expect(requestLines()).toEqual([
+      expect.objectContaining({ level: 'error', status: 503, errorKind: 'cache unavailable' }),
+      expect.objectContaining({ level: 'error', status: 500, errorKind: 'unexpected' }),
+    ])
+  })
+})

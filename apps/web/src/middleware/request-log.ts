@@ -1,0 +1,29 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import { routeLabel } from './route-label.js'
+
+/** Asked every few seconds by health checks and scrapers: logged at debug so they do not drown the rest. */
+const PROBE_ROUTES = new Set(['/health', '/metrics'])
+
+/**
+ * One line per request once it is answered, through the request's logger (so it carries the request id): method,
+ * route pattern, status and duration. At `info`; probes at `debug`; a 5xx at `error`, with the kind of failure.
+ */
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = performance.now()
+  await next()
+  const fields = {
+    method: c.req.method,
+    route: routeLabel(c),
+    status: c.res.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+  }
+  const logger = c.var.logger
+  if (fields.status >= 500) {
+    logger.error({ ...fields, errorKind: c.var.errorKind ?? 'unexpected' }, 'request')
+  } else if (PROBE_ROUTES.has(fields.route)) {
+    logger.debug(fields, 'request')
+  } else {
+    logger.info(fields, 'request')
+  }
+}
