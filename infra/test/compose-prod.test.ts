@@ -43,12 +43,16 @@ const merged = production(productionEnv)
 const service = (name: string) => merged.services[name] ?? {}
 
 describe('what compose.prod.yml changes', () => {
-  test('only the secrets, environment and ports of db and web, and the secrets they mount', () => {
+  test("only the secrets, environment and ports of db and web, the secrets they mount, and Prometheus's scrape file", () => {
     expect(Object.keys(prodDocument.toJS())).toEqual(['services', 'secrets'])
     expect(loadCompose('compose.yml').secrets).toBeUndefined()
     expect(
       Object.fromEntries(Object.entries(prodServices).map(([n, s]) => [n, Object.keys(s)])),
-    ).toEqual({ db: ['secrets', 'environment'], web: ['secrets', 'environment', 'ports'] })
+    ).toEqual({
+      db: ['secrets', 'environment'],
+      prometheus: ['volumes'],
+      web: ['secrets', 'environment', 'ports'],
+    })
   })
 
   test('each setting compose.yml also has is replaced whole (!override), not merged into it', () => {

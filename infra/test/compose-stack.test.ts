@@ -44,9 +44,10 @@ describe('out of the box', () => {
     expect(unprofiled.sort()).toEqual(['cache', 'client', 'db', 'web'])
   })
 
-  test('the scale profile adds the proxy and nothing else', () => {
+  test('the scale profile adds the proxy, the metrics profile Prometheus, and nothing else', () => {
     const profiled = Object.entries(services).filter(([, { profiles }]) => profiles !== undefined)
     expect(Object.fromEntries(profiled.map(([name, { profiles }]) => [name, profiles]))).toEqual({
+      prometheus: ['metrics'],
       proxy: ['scale'],
     })
   })
@@ -62,6 +63,7 @@ describe('every service', () => {
       cache: 'redis:7-alpine',
       client: { context: '..', dockerfile: 'infra/Dockerfile', target: 'client' },
       db: 'postgres:15-alpine',
+      prometheus: 'prom/prometheus:v3.5.0',
       proxy: 'nginxinc/nginx-unprivileged:1-alpine',
       web: { context: '..', dockerfile: 'infra/Dockerfile', target: 'web' },
     })

@@ -112,6 +112,7 @@ describe('the proxy service of compose.yml', () => {
       ports.map((port) => [name, port]),
     )
     expect(ports).toEqual([
+      ['prometheus', '127.0.0.1:9090:9090'],
       ['proxy', '127.0.0.1:8080:8080'],
       ['web', '127.0.0.1::5000'],
     ])

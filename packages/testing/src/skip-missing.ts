@@ -1,8 +1,8 @@
 // A setup file of every package's vitest run (see vitest-config.ts and needs.ts).
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { beforeAll, type RunnerTask } from 'vitest'
-import { getHooks } from 'vitest/suite'
+import { beforeAll, type RunnerTask, TestRunner } from 'vitest'
+
 import { missingReason, NOT_RUN_FILE_VARIABLE } from './needs.js'
 
 function skipAll(task: RunnerTask): void {
@@ -19,7 +19,7 @@ beforeAll(function skipWhenSomethingIsMissing({}, suite) {
   skipAll(suite)
   // The file's own top-level hooks would still run, and set up or clean up what is not there. The runner holds
   // these very lists: they are emptied in place, but for this hook, the first (setup files register first).
-  const hooks = getHooks(suite)
+  const hooks = TestRunner.getSuiteHooks(suite)
   hooks.beforeAll.splice(1)
   for (const list of [hooks.afterAll, hooks.beforeEach, hooks.afterEach]) list.length = 0
   const file = suite.file.filepath

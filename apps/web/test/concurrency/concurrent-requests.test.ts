@@ -21,7 +21,12 @@ describe('concurrent requests to one app instance', () => {
   beforeAll(async () => {
     env = await createTestEnv()
     countingDb = createDb(env.config.DATABASE_URL, { onQuery: (query) => statements.push(query) })
-    app = createApp({ ...env, db: countingDb, logger: createLogger('silent') })
+    app = createApp({
+      cache: env.cache,
+      config: env.config,
+      db: countingDb,
+      logger: createLogger('silent'),
+    })
   })
   afterAll(async () => {
     await countingDb?.end({ timeout: 1 })

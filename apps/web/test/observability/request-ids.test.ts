@@ -21,7 +21,7 @@ const linesOf = (logs: LogLine[], requestId: string | null) =>
 describe('the app with its database and cache up', () => {
   let observed: TestEnv
   beforeAll(async () => {
-    observed = await createTestEnv()
+    observed = await createTestEnv({ env: { LOG_LEVEL: 'debug' } })
   })
   afterAll(() => observed?.close())
 
@@ -83,8 +83,12 @@ describe('the app meeting database and cache errors', () => {
   let unmigrated: TestEnv
   beforeAll(async () => {
     ;[down, unmigrated] = await Promise.all([
-      createTestEnv({ databaseUrl: CLOSED_POSTGRES_URL, redisUrl: CLOSED_REDIS_URL }),
-      createTestEnv({ migrate: false }),
+      createTestEnv({
+        databaseUrl: CLOSED_POSTGRES_URL,
+        redisUrl: CLOSED_REDIS_URL,
+        env: { LOG_LEVEL: 'debug' },
+      }),
+      createTestEnv({ migrate: false, env: { LOG_LEVEL: 'debug' } }),
     ])
   })
   afterAll(() => Promise.all([down?.close(), unmigrated?.close()]))
