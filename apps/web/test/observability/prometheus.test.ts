@@ -144,4 +144,37 @@ describe('a real Prometheus scraping the app with the scrape configuration of in
       { timeoutMs: 15_000, intervalMs: 250 },
     )
   })
+
+  it("answers the README's three queries (over 1 m instead of 5): request rate, p99 by route, cache hit ratio", async (context) => {
+    if (skipped || !server) return context.skip(skipped)
+    const url = server.url
+    // Spread over several scrapes, so that rate() sees the counters grow.
+    for (let round = 0; round < 4; round++) {
+      await fetch(`${url}/api/posts/1`)
+      await fetch(`${url}/api/posts/cache`)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+    }
+    await eventually(
+      async () => {
+        const rates = await query('sum by (route) (rate(http_requests_total{job="web"}[1m]))')
+        const postRate = rates.find(({ metric }) => metric.route === '/api/posts/:id')
+        expect(Number(postRate?.value[1])).toBeGreaterThan(0)
+
+        const p99 = await query(
+          'histogram_quantile(0.99, sum by (route, le) (rate(http_request_duration_seconds_bucket{job="web"}[1m])))',
+        )
+        const postP99 = p99.find(({ metric }) => metric.route === '/api/posts/:id')
+        expect(Number(postP99?.value[1])).toBeGreaterThan(0)
+        expect(Number(postP99?.value[1])).toBeLessThanOrEqual(10)
+
+        const [ratio] = await query(
+          'sum(rate(posts_cache_hits_total{job="web"}[1m])) / (sum(rate(posts_cache_hits_total{job="web"}[1m])) + sum(rate(posts_cache_misses_total{job="web"}[1m])))',
+        )
+        // One miss fills the cache, the next reads hit it.
+        expect(Number(ratio?.value[1])).toBeGreaterThan(0.5)
+        expect(Number(ratio?.value[1])).toBeLessThanOrEqual(1)
+      },
+      { timeoutMs: 15_000, intervalMs: 500 },
+    )
+  })
 })
