@@ -1,4 +1,5 @@
 import type { Db } from './client.js'
+import { EVENTS_CHANNEL } from './events.js'
 
 export interface PostRow {
   id: number
@@ -39,14 +40,22 @@ export async function getPost(db: Db, id: number): Promise<PostRow | undefined> 
   return row
 }
 
+/**
+ * Inserts a post and announces it on EVENTS_CHANNEL in the same statement, so in the same transaction: listeners
+ * hear of the post exactly when it is committed, and never of one that was rolled back.
+ */
 export async function createPost(
   db: Db,
   { titulo, conteudo, autor }: NewPostRow,
 ): Promise<PostRow> {
   const [row] = await db<PostRow[]>`
-    insert into posts (titulo, conteudo, autor)
-    values (${titulo}, ${conteudo}, ${autor})
-    returning id, titulo, conteudo, autor, data_criacao
+    with created as (
+      insert into posts (titulo, conteudo, autor)
+      values (${titulo}, ${conteudo}, ${autor})
+      returning id, titulo, conteudo, autor, data_criacao
+    )
+    select id, titulo, conteudo, autor, data_criacao
+    from created, pg_notify(${EVENTS_CHANNEL}, json_build_object('tipo', 'post', 'id', id)::text)
   `
   if (!row) throw new Error('insert into posts returned no row')
   return row
