@@ -17,6 +17,8 @@ import {
   ServiceUnavailable,
   toErrorDetails,
 } from './errors.js'
+import { databaseFanOut } from './events/fan-out.js'
+import { createEventHub } from './events/hub.js'
 import { describeError, type Logger } from './logger.js'
 import { postsCacheMetrics, watchRedisConnection } from './metrics/cache-metrics.js'
 import { countedQueries, queriesInFlight } from './metrics/db-queries.js'
@@ -25,7 +27,10 @@ import { httpMetrics } from './middleware/http-metrics.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { mountDocs } from './openapi.js'
+import { assetRoutes } from './routes/assets.js'
 import { counterRoutes } from './routes/counter.js'
+import { dashboardRoutes } from './routes/dashboard.js'
+import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { postRoutes } from './routes/posts.js'
@@ -33,7 +38,12 @@ import { postRoutes } from './routes/posts.js'
 /** The settings the app itself reads; the connection strings stay with whoever creates `db` and `cache`. */
 export type AppConfig = Pick<
   Config,
-  'CACHE_TTL_SECONDS' | 'CORS_ORIGINS' | 'REQUEST_TIMEOUT_MS' | 'METRICS_PORT'
+  | 'CACHE_TTL_SECONDS'
+  | 'CORS_ORIGINS'
+  | 'REQUEST_TIMEOUT_MS'
+  | 'METRICS_PORT'
+  | 'EVENT_STREAMS_MAX'
+  | 'EVENT_HEARTBEAT_MS'
 >
 
 export interface AppDeps {
@@ -46,15 +56,30 @@ export interface AppDeps {
    * app answers GET /metrics from it; otherwise whoever serves that port does.
    */
   metrics?: Registry
+  /** Aborted when the server starts to shut down: the open event streams end, so that the drain is not held. */
+  stopping?: AbortSignal
 }
 
 export type App = ReturnType<typeof createApp>
 
-export function createApp({ db, cache, config, logger, metrics = new Registry() }: AppDeps) {
+export function createApp({
+  db,
+  cache,
+  config,
+  logger,
+  metrics = new Registry(),
+  stopping,
+}: AppDeps) {
   const http = new HttpMetrics(metrics)
   const queries = countedQueries(db, queriesInFlight(metrics, db.options.max))
   const cacheMetrics = postsCacheMetrics(metrics)
   watchRedisConnection(metrics, cache)
+  const hub = createEventHub({ maxStreams: config.EVENT_STREAMS_MAX, metrics })
+  const fanOut = databaseFanOut({ db, queries, hub, logger })
+  stopping?.addEventListener('abort', () => {
+    hub.close()
+    fanOut.close()
+  })
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -77,7 +102,10 @@ export function createApp({ db, cache, config, logger, metrics = new Registry() 
     '/',
     postRoutes({ queries, cache, cacheTtlSeconds: config.CACHE_TTL_SECONDS, cacheMetrics }),
   )
-  app.route('/', counterRoutes({ queries, cache }))
+  app.route('/', counterRoutes({ queries, cache, onCount: fanOut.counterChanged }))
+  app.route('/', eventRoutes({ hub, fanOut, heartbeatMs: config.EVENT_HEARTBEAT_MS }))
+  app.route('/', dashboardRoutes())
+  app.route('/', assetRoutes())
   if (config.METRICS_PORT === undefined) app.route('/', metricsRoutes(metrics))
   mountDocs(app)
 

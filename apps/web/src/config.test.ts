@@ -10,6 +10,8 @@ describe('parseConfig', () => {
       CACHE_TTL_SECONDS: 60,
       LOG_LEVEL: 'info',
       CORS_ORIGINS: [],
+      EVENT_STREAMS_MAX: 500,
+      EVENT_HEARTBEAT_MS: 15_000,
     })
   })
 
@@ -32,6 +34,8 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/app' }],
     ['REDIS_URL', { REDIS_URL: 'not a url' }],
+    ['EVENT_STREAMS_MAX', { EVENT_STREAMS_MAX: '-1' }],
+    ['EVENT_HEARTBEAT_MS', { EVENT_HEARTBEAT_MS: '10' }],
   ])('rejects a bad %s and names it', (variable, bad) => {
     expect(() => parseConfig({ ...required, ...bad })).toThrow(new RegExp(`\\b${variable}\\b`))
   })

@@ -37,6 +37,10 @@ const ConfigSchema = z
     REQUEST_TIMEOUT_MS: integer(100).default(10_000),
     /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
     SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+    /** Most server-sent event streams (GET /api/events) open at once on this instance; past it, 503. */
+    EVENT_STREAMS_MAX: integer(0).default(500),
+    /** How often an open event stream gets a comment line, so that proxies keep it and dead clients show. */
+    EVENT_HEARTBEAT_MS: integer(100).default(15_000),
     /** Comma-separated origins allowed by CORS; empty keeps CORS off. */
     CORS_ORIGINS: z
       .string()

@@ -63,7 +63,8 @@ export async function startServer(
       'database ready',
     )
     const metrics = createMetricsRegistry()
-    const app = createApp({ db, cache, config, logger, metrics })
+    const shuttingDown = new AbortController()
+    const app = createApp({ db, cache, config, logger, metrics, stopping: shuttingDown.signal })
     if (config.METRICS_PORT !== undefined) {
       metricsServer = await startMetricsServer(metrics, config.METRICS_PORT)
       logger.info({ port: config.METRICS_PORT }, 'serving /metrics')
@@ -81,7 +82,10 @@ export async function startServer(
     const stop = () => {
       stopping ??= (async () => {
         logger.info({ drainMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down')
-        const { cut } = await drainable.drain(config.SHUTDOWN_TIMEOUT_MS)
+        const drained = drainable.drain(config.SHUTDOWN_TIMEOUT_MS)
+        // Event streams never finish by themselves: ended now, their clients reconnect elsewhere.
+        shuttingDown.abort()
+        const { cut } = await drained
         if (cut > 0) logger.warn({ cut }, 'requests cut at the shutdown timeout')
         await Promise.all([closeClients(db, cache), closeServer(metricsServer)])
         logger.info('stopped')

@@ -10,6 +10,7 @@ import { errorContent, jsonContent } from '../openapi.js'
 const counter = createRoute({
   method: 'get',
   path: '/api/contador',
+  operationId: 'incrementCounter',
   summary: 'Increment the request counter atomically and return its new value',
   responses: {
     200: jsonContent(CounterSchema, 'The new value'),
@@ -20,6 +21,7 @@ const counter = createRoute({
 const stats = createRoute({
   method: 'get',
   path: '/api/stats',
+  operationId: 'getStats',
   summary: 'Number of posts and the current counter, without incrementing it',
   responses: {
     200: jsonContent(StatsSchema, 'The statistics'),
@@ -35,11 +37,20 @@ async function fromCache<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
-export function counterRoutes({ queries, cache }: { queries: Queries; cache: Cache }) {
+interface CounterRoutesDeps {
+  queries: Queries
+  cache: Cache
+  /** Told every new value of the counter, e.g. to pass it on to the open event streams. */
+  onCount?: (value: number) => void
+}
+
+export function counterRoutes({ queries, cache, onCount }: CounterRoutesDeps) {
   return new OpenAPIHono<AppEnv>()
-    .openapi(counter, async (c) =>
-      c.json({ contador: await fromCache(incrementCounter(cache)) }, 200),
-    )
+    .openapi(counter, async (c) => {
+      const contador = await fromCache(incrementCounter(cache))
+      onCount?.(contador)
+      return c.json({ contador }, 200)
+    })
     .openapi(stats, async (c) => {
       const [total_posts, total_requisicoes] = await Promise.all([
         queries.countPosts(),

@@ -13,6 +13,7 @@ const PING_TIMEOUT_MS = 1500
 const health = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   summary: 'Liveness: the process answers; touches neither the database nor the cache',
   responses: { 200: jsonContent(HealthSchema, 'The process is alive') },
 })
@@ -20,6 +21,7 @@ const health = createRoute({
 const status = createRoute({
   method: 'get',
   path: '/status',
+  operationId: 'getStatus',
   summary: 'Readiness: whether the database and the cache answer',
   responses: {
     200: jsonContent(StatusSchema, 'Both dependencies answer'),

@@ -25,6 +25,7 @@ import { limitBody, requireJsonBody } from '../request-guards.js'
 const list = createRoute({
   method: 'get',
   path: '/api/posts',
+  operationId: 'listPosts',
   summary: 'A page of posts, newest first, read from the database',
   request: { query: PageQuerySchema },
   responses: {
@@ -37,6 +38,7 @@ const list = createRoute({
 const cachedList = createRoute({
   method: 'get',
   path: '/api/posts/cache',
+  operationId: 'listPostsCached',
   summary: `The default page (${PAGE_LIMIT_DEFAULT} newest posts), cache-aside in Redis`,
   responses: {
     200: jsonContent(PostListSchema, '`fonte` says whether it came from the cache or the database'),
@@ -47,6 +49,7 @@ const cachedList = createRoute({
 const byId = createRoute({
   method: 'get',
   path: '/api/posts/{id}',
+  operationId: 'getPost',
   summary: 'One post',
   request: { params: PostIdParamSchema },
   responses: {
@@ -60,6 +63,7 @@ const byId = createRoute({
 const create = createRoute({
   method: 'post',
   path: '/api/posts',
+  operationId: 'createPost',
   summary: 'Create a post',
   middleware: [limitBody, requireJsonBody] as const,
   request: {
@@ -77,7 +81,10 @@ const create = createRoute({
   },
 })
 
-const toPost = (row: PostRow): Post => ({ ...row, data_criacao: row.data_criacao.toISOString() })
+export const toPost = (row: PostRow): Post => ({
+  ...row,
+  data_criacao: row.data_criacao.toISOString(),
+})
 
 async function readPage(queries: Queries, limit: number, offset: number): Promise<PostPage> {
   const [total, rows] = await Promise.all([
