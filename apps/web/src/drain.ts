@@ -23,7 +23,12 @@ export function makeDrainable(server: Server): Drainable {
     // A keep-alive client may still send a request on its open connection while the server drains.
     if (draining) closeAfterResponse(response)
     inFlight.add(response)
-    response.once('close', () => inFlight.delete(response))
+    response.once('close', () => {
+      inFlight.delete(response)
+      // A response whose headers went out before the drain began (an event stream) left its connection keep-alive:
+      // close it too once it is idle.
+      if (draining) setImmediate(() => server.closeIdleConnections())
+    })
   })
 
   return {
