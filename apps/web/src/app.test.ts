@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => env.close())
 
 describe('routes that do not exist', () => {
-  it.each(['/', '/api', '/api/posts/1/comments', '/api/posts/', '/nada'])(
+  it.each(['/api', '/api/posts/1/comments', '/api/posts/', '/nada', '/assets/', '/assets/x.js'])(
     'GET %s answers 404 with the error body',
     async (path) => {
       const error = await expectJsonError(await env.app.request(path), 404)
@@ -84,14 +84,31 @@ describe('the API documentation', () => {
         'GET /api/posts/cache',
         'GET /api/contador',
         'GET /api/stats',
+        'GET /api/events',
       ].sort(),
     )
   })
 
-  it('GET /docs serves the interactive page pointing at /openapi.json', async () => {
+  it('GET /docs serves the interactive page pointing at /openapi.json, its script served by the app', async () => {
     const res = await env.app.request('/docs')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)
-    expect(await res.text()).toContain('/openapi.json')
+    const html = await res.text()
+    expect(html).toContain('/openapi.json')
+    expect(html).toContain('<script src="/docs/api-reference.js"')
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//)
+  })
+
+  it('every operation has an operationId of its own, says it needs no credentials, and the document names a server', async () => {
+    const doc = (await (await env.app.request('/openapi.json')).json()) as {
+      servers: unknown[]
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>
+    }
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item))
+    const ids = operations.map((operation) => operation.operationId)
+    expect(new Set(ids).size).toBe(operations.length)
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true)
+    expect(operations.map((operation) => operation.security)).toEqual(operations.map(() => []))
+    expect(doc.servers).toEqual([{ url: '/', description: expect.any(String) }])
   })
 })

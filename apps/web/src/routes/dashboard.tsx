@@ -109,7 +109,7 @@ const Page: FC = () => (
           </p>
         </section>
 
-        <section aria-labelledby="titulo-novo" class="cartao largo">
+        <section aria-labelledby="titulo-novo" class="cartao novo">
           <h2 id="titulo-novo">Novo post</h2>
           <form id="form-post" novalidate>
             <Field name="titulo" label="Título" maxLength={200} />
@@ -133,7 +133,7 @@ const Page: FC = () => (
           </form>
         </section>
 
-        <section aria-labelledby="titulo-posts" class="cartao largo">
+        <section aria-labelledby="titulo-posts" class="cartao lista">
           <h2 id="titulo-posts">Posts</h2>
           <p id="aviso-novos" class="dica" role="status" />
           <ol id="lista-posts" class="posts" aria-live="polite" />
