@@ -23,7 +23,7 @@ fail() {
 # Paths, relative to apps/<app>, of everything the app needs at runtime.
 production_paths() {
   case "$1" in
-    web) echo 'dist/server dist/migrations' ;;
+    web) echo 'dist/server dist/migrations dist/public' ;;
     client) echo 'dist' ;;
   esac
 }

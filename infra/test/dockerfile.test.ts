@@ -178,6 +178,7 @@ describe('build context', () => {
     'package.json',
     'apps/web/src/index.ts',
     'packages/db/migrations/0001_create_posts.sql',
+    'apps/web/public/dashboard.js',
     'infra/scripts/build-app.sh',
     'infra/Dockerfile',
   ])('.dockerignore keeps %s', (path) => {

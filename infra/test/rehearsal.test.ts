@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { get } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -110,11 +111,16 @@ afterAll(async () => {
 })
 
 describe('what each final stage copies', () => {
-  test('web gets its server bundle, its migrations and a package.json, and no node_modules', () => {
+  test("web gets its server bundle, its migrations, the pages' files and a package.json, and no node_modules", () => {
     const files = filesUnder(outDir('web'))
     expect(files).toContain('dist/server/index.js')
     expect(files.filter((file) => file.startsWith('dist/migrations/')).length).toBeGreaterThan(0)
-    expect(files.filter((file) => !/^dist\/(server|migrations)\//.test(file))).toEqual([
+    expect(files.filter((file) => file.startsWith('dist/public/'))).toEqual([
+      'dist/public/dashboard.css',
+      'dist/public/dashboard.js',
+      'dist/public/vendor/api-reference.js.gz',
+    ])
+    expect(files.filter((file) => !/^dist\/(server|migrations|public)\//.test(file))).toEqual([
       'package.json',
     ])
   })
@@ -150,6 +156,40 @@ describe('the built web on Node 24 with NODE_ENV=production, against PostgreSQL 
       cache: 'conectado',
       status: 'ok',
     })
+  })
+
+  test('serves the dashboard, and /docs with its renderer from the image, gzipped for a browser', async () => {
+    const page = await fetch(`${baseUrl}/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<script type="module" src="/assets/dashboard.js">')
+    expect((await fetch(`${baseUrl}/assets/dashboard.js`)).status).toBe(200)
+    expect(await (await fetch(`${baseUrl}/docs`)).text()).toContain('src="/docs/api-reference.js"')
+
+    // fetch takes gzip and decodes it: the decoded script is the pinned renderer.
+    const renderer = await fetch(`${baseUrl}/docs/api-reference.js`)
+    expect(renderer.headers.get('content-encoding')).toBe('gzip')
+    expect(await renderer.text()).toContain('createApiReference')
+    // A client that asks for no encoding gets the script as it is.
+    const plain = await new Promise<{ status?: number; encoding?: string; bytes: number }>(
+      (resolve, reject) => {
+        get(`${baseUrl}/docs/api-reference.js`, (response) => {
+          let bytes = 0
+          response.on('data', (chunk: Buffer) => {
+            bytes += chunk.length
+          })
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode,
+              encoding: response.headers['content-encoding'],
+              bytes,
+            }),
+          )
+        }).once('error', reject)
+      },
+    )
+    expect(plain).toMatchObject({ status: 200, encoding: undefined })
+    const { bytes } = plain
+    expect(bytes).toBeGreaterThan(1_000_000)
   })
 
   test('the built client passes its round of checks with --once and exits 0', async () => {
