@@ -285,7 +285,7 @@ describe('the dashboard at / in Chromium', () => {
     await expect.poll(() => page.locator('#fonte').textContent()).not.toBe('—')
     mkdirSync(REPORTS, { recursive: true })
 
-    const png = await page.screenshot({ path: join(REPORTS, 'dashboard.png'), fullPage: true })
+    const png = await page.screenshot({ path: join(REPORTS, 'dashboard.png') })
 
     expect(png.subarray(1, 4).toString()).toBe('PNG')
     await expectNothingElse(watched)
