@@ -56,6 +56,8 @@ interface EventRoutesDeps {
 
 export function eventRoutes({ hub, fanOut, heartbeatMs }: EventRoutesDeps) {
   return new OpenAPIHono<AppEnv>().openapi(events, async (c) => {
+    // HEAD gets the headers only: a stream nobody reads would hold its place forever.
+    if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream' })
     const slot = hub.reserve()
     if (!slot) {
       c.set('errorKind', 'event streams full')

@@ -116,6 +116,18 @@ describe('GET /api/events', () => {
   })
 })
 
+describe('HEAD /api/events', () => {
+  it('answers the headers of a stream and keeps no stream open', async () => {
+    await eventually(async () => expect(await openStreams()).toBe(0))
+
+    const res = await fetch(`${server.url}/api/events`, { method: 'HEAD' })
+
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    expect(await openStreams()).toBe(0)
+  })
+})
+
 describe('shutting down with event streams open', () => {
   it('ends the streams at once, so the drain does not wait for SHUTDOWN_TIMEOUT_MS', async () => {
     const own = await startTestServer({
