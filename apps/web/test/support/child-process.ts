@@ -16,6 +16,8 @@ const STOP_GRACE_MS = 10_000
 export const hasBundle = (): boolean => existsSync(`${APP_DIR}${BUNDLE_ENTRY}`)
 
 export interface AppProcessOptions extends ResourceOptions {
+  /** Default: a free one. */
+  port?: number
   /** More environment variables; LOG_LEVEL defaults to info. */
   env?: Record<string, string>
   /** `source` (the default): src/index.ts through tsx, as in development. `bundle`: dist/server/index.js. */
@@ -50,7 +52,7 @@ export async function spawnAppProcess(options: AppProcessOptions = {}): Promise<
   let port: number
   let node: NodeProcess
   try {
-    port = await freePort()
+    port = options.port ?? (await freePort())
     node = spawnNode([...imports.flatMap((module) => ['--import', module]), script], {
       cwd: APP_DIR,
       env: {
