@@ -21,7 +21,9 @@ import { describeError, type Logger } from './logger.js'
 import { postsCacheMetrics, watchRedisConnection } from './metrics/cache-metrics.js'
 import { countedQueries, queriesInFlight } from './metrics/db-queries.js'
 import { HttpMetrics } from './metrics/http-metrics.js'
+import { watchRequestGate } from './metrics/load-metrics.js'
 import { httpMetrics } from './middleware/http-metrics.js'
+import { loadShed, RequestGate } from './middleware/load-shed.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { mountDocs } from './openapi.js'
@@ -33,7 +35,14 @@ import { postRoutes } from './routes/posts.js'
 /** The settings the app itself reads; the connection strings stay with whoever creates `db` and `cache`. */
 export type AppConfig = Pick<
   Config,
-  'CACHE_TTL_SECONDS' | 'CORS_ORIGINS' | 'REQUEST_TIMEOUT_MS' | 'METRICS_PORT'
+  | 'CACHE_TTL_SECONDS'
+  | 'CORS_ORIGINS'
+  | 'REQUEST_TIMEOUT_MS'
+  | 'METRICS_PORT'
+  | 'MAX_REQUESTS_IN_FLIGHT'
+  | 'MAX_REQUESTS_QUEUED'
+  | 'MAX_QUEUE_WAIT_MS'
+  | 'API_WRITE_TOKEN'
 >
 
 export interface AppDeps {
@@ -55,6 +64,12 @@ export function createApp({ db, cache, config, logger, metrics = new Registry() 
   const queries = countedQueries(db, queriesInFlight(metrics, db.options.max))
   const cacheMetrics = postsCacheMetrics(metrics)
   watchRedisConnection(metrics, cache)
+  const gate = new RequestGate({
+    maxInFlight: config.MAX_REQUESTS_IN_FLIGHT,
+    maxQueued: config.MAX_REQUESTS_QUEUED,
+    maxQueueWaitMs: config.MAX_QUEUE_WAIT_MS,
+  })
+  const countShed = watchRequestGate(metrics, gate)
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -70,12 +85,19 @@ export function createApp({ db, cache, config, logger, metrics = new Registry() 
   app.use(methodNotAllowed({ app, onMethodNotAllowed }))
   app.use(secureHeaders())
   if (config.CORS_ORIGINS.length > 0) app.use(cors({ origin: config.CORS_ORIGINS }))
+  app.use(loadShed(gate, countShed))
   app.use(timeout(config.REQUEST_TIMEOUT_MS, requestTimedOut))
 
   app.route('/', healthRoutes({ queries, cache }))
   app.route(
     '/',
-    postRoutes({ queries, cache, cacheTtlSeconds: config.CACHE_TTL_SECONDS, cacheMetrics }),
+    postRoutes({
+      queries,
+      cache,
+      cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+      cacheMetrics,
+      writeToken: config.API_WRITE_TOKEN,
+    }),
   )
   app.route('/', counterRoutes({ queries, cache }))
   if (config.METRICS_PORT === undefined) app.route('/', metricsRoutes(metrics))

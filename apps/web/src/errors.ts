@@ -16,7 +16,12 @@ export class ApiError extends HTTPException {
 }
 
 /** What went wrong when the answer is 5xx, for the request's log line: a fixed word, never a message. */
-export type ErrorKind = 'database unavailable' | 'cache unavailable' | 'timeout' | 'unexpected'
+export type ErrorKind =
+  | 'database unavailable'
+  | 'cache unavailable'
+  | 'timeout'
+  | 'overloaded'
+  | 'unexpected'
 
 /** A 503 the app answers on purpose, with the kind of failure it stands for. */
 export class ServiceUnavailable extends ApiError {

@@ -11,7 +11,15 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 
 export const errorContent = (description: string) => jsonContent(ErrorSchema, description)
 
+/** The security scheme of the routes that write: API_WRITE_TOKEN as a bearer token. */
+export const WRITE_TOKEN_SCHEME = 'writeToken'
+
 export function mountDocs(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', WRITE_TOKEN_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The API_WRITE_TOKEN of the server; required only when the server sets one.',
+  })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
