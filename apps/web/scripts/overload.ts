@@ -18,8 +18,10 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '2000' },
     'log-level': { type: 'string', default: 'info' },
-    /** Settings of the app to try, e.g. --env MAX_IN_FLIGHT=64. */
+    /** Settings of the app to try, e.g. --env MAX_REQUESTS_IN_FLIGHT=64. */
     env: { type: 'string', multiple: true, default: [] },
+    /** Only the routes whose name contains this, e.g. --only POST. */
+    only: { type: 'string', default: '' },
   },
 })
 const seconds = Number(flags.seconds)
@@ -261,9 +263,10 @@ let failures = 0
 try {
   console.log(`app: ${app.runs}, pid ${app.pid}, log ${app.logFile}\n     ${app.data}`)
   // Not measured: the JIT and the pools warm up.
-  for (const route of ROUTES) await hammer(app, route, 2, 32)
+  const routes = ROUTES.filter(({ name }) => name.includes(flags.only))
+  for (const route of routes) await hammer(app, route, 2, 32)
   const rows: Row[] = []
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const row = await measure(app, route)
     rows.push(row)
     const misses = missed(row)

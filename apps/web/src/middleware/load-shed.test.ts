@@ -53,7 +53,7 @@ describe('the load shedder', () => {
     const names = ['a', 'b', 'c', 'd', 'e', 'f']
     const responses: Promise<Response>[] = []
     for (const name of names) {
-      responses.push(app.request(`/work/${name}`))
+      responses.push(Promise.resolve(app.request(`/work/${name}`)))
       // Each one reaches the gate before the next is sent.
       await new Promise((resolve) => setImmediate(resolve))
     }

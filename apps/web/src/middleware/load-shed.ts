@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { errorResponse } from '../errors.js'
@@ -13,6 +14,14 @@ export interface LoadLimits {
 
 /** Seconds a client turned away is told to wait before it tries again. */
 export const RETRY_AFTER_SECONDS = 1
+
+/**
+ * How long a connection that was turned away is not read from. Under a flood every connection is readable at
+ * once, and Node then reads them for seconds on end before it runs its timers and `setImmediate` callbacks
+ * (postgres.js sends its queries from one), so the requests let in wait behind the ones turned away. Not reading
+ * a turned-away connection for a moment keeps that turn short; its client's next request waits in the kernel.
+ */
+const SHED_CONNECTION_PAUSE_MS = 200
 
 /** Asked by orchestrators and scrapers: never queued or turned away, so an overloaded instance is not killed. */
 const PROBE_PATHS = new Set(['/health', '/status', '/metrics'])
@@ -109,6 +118,7 @@ export function loadShed(
     const admitted = entered === true || (entered !== false && (await entered))
     if (!admitted) {
       onShed()
+      pauseConnection(c.env as NodeBindings | undefined)
       c.set('errorKind', 'overloaded')
       c.header('Retry-After', String(RETRY_AFTER_SECONDS))
       return errorResponse(c, 503, 'Servidor sobrecarregado, tente novamente em instantes')
@@ -119,4 +129,20 @@ export function loadShed(
       gate.leave()
     }
   }
+}
+
+interface NodeBindings {
+  incoming?: IncomingMessage
+  outgoing?: ServerResponse
+}
+
+function pauseConnection(bindings: NodeBindings | undefined): void {
+  const socket = bindings?.incoming?.socket
+  const response = bindings?.outgoing
+  if (!socket || !response) return
+  // Once the 503 is sent: Node resumes a socket itself while it finishes a request.
+  response.once('finish', () => {
+    socket.pause()
+    setTimeout(() => socket.resume(), SHED_CONNECTION_PAUSE_MS).unref()
+  })
 }
