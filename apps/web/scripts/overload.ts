@@ -24,14 +24,13 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: '' },
   },
 })
-const seconds = Number(flags.seconds)
-const connections = Number(flags.connections)
-for (const [name, value] of [
-  ['seconds', seconds],
-  ['connections', connections],
-] as const) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`)
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text)
+  if (Number.isInteger(value) && value >= 1) return value
+  throw new Error(`--${name} must be a positive integer`)
 }
+const seconds = positiveInteger('seconds', flags.seconds)
+const connections = positiveInteger('connections', flags.connections)
 const extraEnv = Object.fromEntries(
   flags.env.map((pair) => {
     const at = pair.indexOf('=')
