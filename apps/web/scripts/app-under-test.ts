@@ -44,12 +44,15 @@ export async function startAppUnderTest(options: {
   logLevel: string
   /** More environment variables for the app. */
   env?: Record<string, string>
+  /** Flags for node itself. */
+  nodeArgs?: readonly string[]
 }): Promise<AppUnderTest> {
   const useBundle = !options.fromSource && hasBundle()
   const logFile = join(tmpdir(), `web-load-${process.pid}.log`)
   const app = await spawnAppProcess({
     entry: useBundle ? 'bundle' : 'source',
     preload: [MEMORY_PROBE],
+    nodeArgs: options.nodeArgs,
     outputFile: logFile,
     ipc: true,
     env: { ...options.env, LOG_LEVEL: options.logLevel },

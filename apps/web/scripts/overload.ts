@@ -20,6 +20,8 @@ const { values: flags } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     /** Settings of the app to try, e.g. --env MAX_REQUESTS_IN_FLIGHT=64. */
     env: { type: 'string', multiple: true, default: [] },
+    /** Flags for the app's node, after the image's heap limit, e.g. --node-arg=--cpu-prof. */
+    'node-arg': { type: 'string', multiple: true, default: [] },
     /** Only the routes whose name contains this, e.g. --only POST. */
     only: { type: 'string', default: '' },
   },
@@ -42,6 +44,9 @@ const requestTimeoutMs = parseConfig({
   DATABASE_URL: 'postgres://db/app',
   ...extraEnv,
 }).REQUEST_TIMEOUT_MS
+
+/** As the image runs the app (infra/Dockerfile): the heap limit is part of what is measured. */
+const IMAGE_NODE_ARGS = ['--max-old-space-size=160']
 
 const TARGETS = {
   p99Ms: 2_000,
@@ -248,7 +253,7 @@ ensureOpenFileLimit()
 if (!hasBundle()) throw new Error('no dist/server/index.js: run `pnpm --filter web build` first')
 const cpu = cpus()
 console.log(
-  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
+  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, node ${[...IMAGE_NODE_ARGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
 )
 console.log(
   `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}; the load generator, the app, PostgreSQL and Redis share them`,
@@ -257,6 +262,7 @@ const app = await startAppUnderTest({
   fromSource: false,
   logLevel: flags['log-level'],
   env: { NODE_ENV: 'production', ...extraEnv },
+  nodeArgs: [...IMAGE_NODE_ARGS, ...flags['node-arg']],
 })
 let failures = 0
 try {
