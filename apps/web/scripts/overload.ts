@@ -3,7 +3,7 @@
 // exits 1 when a target is missed: no socket error, every answer a 200/201 or a 503 JSON, none later than
 // REQUEST_TIMEOUT_MS + 1 s, p99 <= 2 s, peak RSS < 200 MB, /status healthy right after.
 //   pnpm --filter web build && pnpm --filter web overload [--seconds 15] [--connections 2000]
-//     [--log-level info] [--env NAME=value ...]
+//     [--log-level info] [--env NAME=value ...] [--node-arg=--cpu-prof ...] [--only POST]
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
