@@ -16,6 +16,7 @@ const productionEnv = {
   POSTGRES_USER: 'app_owner',
   DB_PASSWORD_FILE: '/srv/secrets/db_password',
   DATABASE_URL_FILE: '/srv/secrets/database_url',
+  API_WRITE_TOKEN_FILE: '/srv/secrets/api_write_token',
   REDIS_URL: 'redis://cache:6379',
 }
 
@@ -43,12 +44,13 @@ const merged = production(productionEnv)
 const service = (name: string) => merged.services[name] ?? {}
 
 describe('what compose.prod.yml changes', () => {
-  test("only the secrets, environment and ports of db and web, the secrets they mount, and Prometheus's scrape file", () => {
+  test("only the secrets, environment and ports of db and web, the client's secret and environment, the secrets they mount, and Prometheus's scrape file", () => {
     expect(Object.keys(prodDocument.toJS())).toEqual(['services', 'secrets'])
     expect(loadCompose('compose.yml').secrets).toBeUndefined()
     expect(
       Object.fromEntries(Object.entries(prodServices).map(([n, s]) => [n, Object.keys(s)])),
     ).toEqual({
+      client: ['secrets', 'environment'],
       db: ['secrets', 'environment'],
       prometheus: ['volumes'],
       web: ['secrets', 'environment', 'ports'],
@@ -75,7 +77,7 @@ describe('secrets are required', () => {
     ),
   ]
 
-  test('the production file requires the database credentials, its password file and both URLs', () => {
+  test('the production file requires the database credentials, its password file, both URLs and the write token file', () => {
     expect(required.sort()).toEqual(Object.keys(productionEnv).sort())
   })
 
@@ -95,13 +97,23 @@ describe('secrets are required', () => {
 })
 
 describe('the database password comes from Compose secret files', () => {
-  test('db_password and database_url are declared from their files, and mounted by db and web', () => {
+  test('db_password, database_url and api_write_token are declared from their files, and mounted by db, web and client', () => {
     expect(merged.secrets).toEqual({
       db_password: { file: productionEnv.DB_PASSWORD_FILE },
       database_url: { file: productionEnv.DATABASE_URL_FILE },
+      api_write_token: { file: productionEnv.API_WRITE_TOKEN_FILE },
     })
     expect(service('db').secrets).toEqual(['db_password'])
-    expect(service('web').secrets).toEqual(['database_url'])
+    expect(service('web').secrets).toEqual(['database_url', 'api_write_token'])
+    expect(service('client').secrets).toEqual(['api_write_token'])
+  })
+
+  test('web and client read the write token from that secret file, and the client keeps its API_URL', () => {
+    expect(environmentOf(service('web')).API_WRITE_TOKEN_FILE).toBe('/run/secrets/api_write_token')
+    expect(environmentOf(service('client'))).toEqual({
+      ...environmentOf(loadCompose('compose.yml').services.client ?? {}),
+      API_WRITE_TOKEN_FILE: '/run/secrets/api_write_token',
+    })
   })
 
   test('db reads it through POSTGRES_PASSWORD_FILE and has no POSTGRES_PASSWORD left', () => {
@@ -133,11 +145,16 @@ describe('the production stack', () => {
   })
 
   test("the app accepts web's environment and drains for less than web's grace period", () => {
+    const secrets: Record<string, string> = {
+      '/run/secrets/database_url': 'postgres://app_owner:secret@db:5432/app',
+      '/run/secrets/api_write_token': 'a-write-token-of-the-production-stack',
+    }
     const readSecret = (path: string) => {
-      expect(path).toBe('/run/secrets/database_url')
-      return 'postgres://app_owner:secret@db:5432/app'
+      expect(Object.keys(secrets)).toContain(path)
+      return secrets[path] ?? ''
     }
     const config = parseConfig(environmentOf(service('web')), readSecret)
+    expect(config.API_WRITE_TOKEN).toBe(secrets['/run/secrets/api_write_token'])
     expect(seconds(service('web').stop_grace_period) * 1000).toBeGreaterThan(
       config.SHUTDOWN_TIMEOUT_MS,
     )

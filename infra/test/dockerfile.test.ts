@@ -85,10 +85,11 @@ describe('stages', () => {
       expect(instructionsOf(name).filter((line) => line.startsWith('USER '))).toEqual(['USER node'])
       const [cmd, ...moreCmds] = stage(name).getCMDs()
       expect(moreCmds).toEqual([])
-      expect(cmd?.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual([
-        'node',
-        name === 'web' ? 'dist/server/index.js' : 'dist/index.js',
-      ])
+      expect(cmd?.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(
+        name === 'web'
+          ? ['node', expect.stringMatching(/^--max-old-space-size=\d+$/), 'dist/server/index.js']
+          : ['node', 'dist/index.js'],
+      )
       expect(stage(name).getHEALTHCHECKs()).toHaveLength(1)
     },
   )

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs'
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet'
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap'
 import type { IContainer } from 'kubernetes-models/v1/Container'
 import type { ISecret } from 'kubernetes-models/v1/Secret'
@@ -67,16 +69,19 @@ describe('every manifest against the Kubernetes schema (kubernetes-models)', () 
 })
 
 describe('web', () => {
-  test('runs 2 replicas; its container opens the PORT of its ConfigMap, named http', () => {
+  test('runs 2 replicas; its container opens the PORT of its ConfigMap, named http, and METRICS_PORT, named metrics', () => {
     expect(web.spec?.replicas).toBe(2)
-    expect(webContainer.ports).toEqual([{ name: 'http', containerPort: Number(webConfig.PORT) }])
+    expect(webContainer.ports).toEqual([
+      { name: 'http', containerPort: Number(webConfig.PORT) },
+      { name: 'metrics', containerPort: Number(webConfig.METRICS_PORT) },
+    ])
     expect(webContainer.envFrom).toEqual([
       { configMapRef: { name: 'web-config' } },
       { secretRef: { name: 'web-secrets' } },
     ])
   })
 
-  test('is live while /health answers and ready while /status does, on that port', () => {
+  test('is started, live and ready while /health answers on that port, never on /status, which fails on every pod when a dependency is down', () => {
     const probes = [
       webContainer.startupProbe,
       webContainer.livenessProbe,
@@ -85,8 +90,25 @@ describe('web', () => {
     expect(probes.map((probe) => probe?.httpGet)).toEqual([
       { path: '/health', port: 'http' },
       { path: '/health', port: 'http' },
-      { path: '/status', port: 'http' },
+      { path: '/health', port: 'http' },
     ])
+  })
+
+  test('scales with a HorizontalPodAutoscaler on CPU, from its replicas up, and keeps all but one pod through disruptions', () => {
+    const hpa = named<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', 'web')
+    expect(hpa.spec?.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+    })
+    expect(hpa.spec?.minReplicas).toBe(web.spec?.replicas)
+    expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas ?? 0)
+    expect(hpa.spec?.metrics?.map(({ resource }) => resource?.name)).toEqual(['cpu'])
+    expect(webContainer.resources?.requests?.cpu).toBeDefined()
+    const pdb = named<IPodDisruptionBudget>('PodDisruptionBudget', 'web')
+    expect(pdb.spec?.selector?.matchLabels).toEqual(web.spec?.selector.matchLabels)
+    expect(pdb.spec?.maxUnavailable).toBe(1)
+    expect(pdb.spec?.maxUnavailable).toBeLessThan(hpa.spec?.minReplicas ?? 0)
   })
 
   test('its Service selects its pods and targets the port the container opens', () => {

@@ -58,3 +58,23 @@ describe('parseConfig', () => {
     )
   })
 })
+
+describe('API_WRITE_TOKEN', () => {
+  test('is unset by default, and read from the variable or from the file API_WRITE_TOKEN_FILE names', () => {
+    expect(parseConfig({}).writeToken).toBeUndefined()
+    expect(parseConfig({ API_WRITE_TOKEN: 'segredo' }).writeToken).toBe('segredo')
+    const files: Record<string, string> = { '/run/secrets/api_write_token': 'do-arquivo\n' }
+    const readFile = (path: string) => files[path] ?? ''
+    const config = parseConfig({ API_WRITE_TOKEN_FILE: '/run/secrets/api_write_token' }, readFile)
+    expect(config.writeToken).toBe('do-arquivo')
+  })
+
+  test('refuses both at once, and a file that cannot be read, naming the variable', () => {
+    expect(() => parseConfig({ API_WRITE_TOKEN: 'a', API_WRITE_TOKEN_FILE: '/x' })).toThrow(
+      'Set API_WRITE_TOKEN or API_WRITE_TOKEN_FILE, not both',
+    )
+    expect(() => parseConfig({ API_WRITE_TOKEN_FILE: '/nonexistent/token' })).toThrow(
+      /^API_WRITE_TOKEN_FILE names a file that cannot be read \(ENOENT\)/,
+    )
+  })
+})

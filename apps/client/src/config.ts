@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 
 /** Longest delay Node's timers accept; a larger one would fire at once. */
@@ -35,11 +36,14 @@ const ConfigSchema = z
       'must be a positive whole number of milliseconds',
       MAX_TIMER_MS,
     ).default(5000),
+    /** Sent as a bearer token when creating a post, for an API that sets API_WRITE_TOKEN. */
+    API_WRITE_TOKEN: z.string().trim().min(1, 'must not be empty').optional(),
   })
   .transform((env) => ({
     apiUrl: env.API_URL.replace(/\/+$/, ''),
     intervalSeconds: env.INTERVAL_SECONDS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    writeToken: env.API_WRITE_TOKEN,
   }))
 
 export type Config = z.output<typeof ConfigSchema>
@@ -49,12 +53,35 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Validates the environment; the error names every bad variable. */
-export function parseConfig(env: Env): Config {
+/**
+ * Validates the environment; the error names every bad variable. API_WRITE_TOKEN_FILE names a file to read
+ * API_WRITE_TOKEN from (a Compose or Kubernetes secret).
+ */
+export function parseConfig(
+  rawEnv: Env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Config {
+  const env = withTokenFromFile(rawEnv, readFile)
   const result = ConfigSchema.safeParse(env)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+}
+
+function withTokenFromFile(env: Env, readFile: (path: string) => string): Env {
+  const path = env.API_WRITE_TOKEN_FILE
+  if (path === undefined) return env
+  if (env.API_WRITE_TOKEN !== undefined) {
+    throw new ConfigError('Set API_WRITE_TOKEN or API_WRITE_TOKEN_FILE, not both')
+  }
+  try {
+    return { ...env, API_WRITE_TOKEN: readFile(path) }
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? 'unreadable'
+    throw new ConfigError(
+      `API_WRITE_TOKEN_FILE names a file that cannot be read (${reason}): ${path}`,
+    )
+  }
 }
 
 /** The one place that reads process.env: exits with status 2 when a variable is invalid. */

@@ -20,12 +20,19 @@ export interface HttpClient {
 export interface HttpClientOptions {
   apiUrl: string
   timeoutMs: number
+  /** Sent as `Authorization: Bearer <token>` on every POST. */
+  writeToken?: string
   /** Aborts every request in flight, e.g. on shutdown. */
   signal: AbortSignal
 }
 
 /** Sends JSON requests to the API; a network error or a timeout becomes a CheckFailure. */
-export function createHttpClient({ apiUrl, timeoutMs, signal }: HttpClientOptions): HttpClient {
+export function createHttpClient({
+  apiUrl,
+  timeoutMs,
+  writeToken,
+  signal,
+}: HttpClientOptions): HttpClient {
   return {
     async request(method, path, body, requestId) {
       const timeout = AbortSignal.timeout(timeoutMs)
@@ -36,6 +43,9 @@ export function createHttpClient({ apiUrl, timeoutMs, signal }: HttpClientOption
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
+            ...(method === 'POST' && writeToken !== undefined
+              ? { authorization: `Bearer ${writeToken}` }
+              : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
           // A redirect is a wrong status for this API, so it is reported instead of followed.

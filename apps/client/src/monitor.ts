@@ -67,6 +67,7 @@ async function reportRound({
   const http = createHttpClient({
     apiUrl: config.apiUrl,
     timeoutMs: config.requestTimeoutMs,
+    writeToken: config.writeToken,
     signal,
   })
   const report = await runRound({

@@ -27,7 +27,7 @@ export interface AppUnderTest {
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
 
-async function rssMiB(pid: number): Promise<number> {
+export async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN)
   return Math.round((kib / 1024) * 10) / 10
@@ -42,15 +42,20 @@ async function rssMiB(pid: number): Promise<number> {
 export async function startAppUnderTest(options: {
   fromSource: boolean
   logLevel: string
+  /** More environment variables for the app. */
+  env?: Record<string, string>
+  /** Flags for node itself. */
+  nodeArgs?: readonly string[]
 }): Promise<AppUnderTest> {
   const useBundle = !options.fromSource && hasBundle()
   const logFile = join(tmpdir(), `web-load-${process.pid}.log`)
   const app = await spawnAppProcess({
     entry: useBundle ? 'bundle' : 'source',
     preload: [MEMORY_PROBE],
+    nodeArgs: options.nodeArgs,
     outputFile: logFile,
     ipc: true,
-    env: { LOG_LEVEL: options.logLevel },
+    env: { ...options.env, LOG_LEVEL: options.logLevel },
   })
   // `on`, not `once`: Ctrl-C can arrive twice (from the terminal and relayed by tsx), and a second one must not
   // end the process half way through the cleanup, which is bounded anyway.

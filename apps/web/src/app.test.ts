@@ -89,6 +89,25 @@ describe('the API documentation', () => {
     )
   })
 
+  it('describes the write token as a bearer scheme, required by POST /api/posts only', async () => {
+    const doc = (await (await env.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown; responses: object }>>
+      components: { securitySchemes: Record<string, unknown> }
+    }
+    expect(doc.components.securitySchemes).toEqual({
+      writeToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    })
+    const secured = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(
+          ([, operation]) => Array.isArray(operation.security) && operation.security.length > 0,
+        )
+        .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation.security]),
+    )
+    expect(secured).toEqual([['POST /api/posts', [{ writeToken: [] }]]])
+    expect(Object.keys(doc.paths['/api/posts']?.post?.responses ?? {})).toContain('401')
+  })
+
   it('GET /docs serves the interactive page pointing at /openapi.json, its script served by the app', async () => {
     const res = await env.app.request('/docs')
     expect(res.status).toBe(200)

@@ -23,7 +23,9 @@ import { describeError, type Logger } from './logger.js'
 import { postsCacheMetrics, watchRedisConnection } from './metrics/cache-metrics.js'
 import { countedQueries, queriesInFlight } from './metrics/db-queries.js'
 import { HttpMetrics } from './metrics/http-metrics.js'
+import { watchRequestGate } from './metrics/load-metrics.js'
 import { httpMetrics } from './middleware/http-metrics.js'
+import { loadShed, RequestGate } from './middleware/load-shed.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { mountDocs } from './openapi.js'
@@ -44,6 +46,10 @@ export type AppConfig = Pick<
   | 'METRICS_PORT'
   | 'EVENT_STREAMS_MAX'
   | 'EVENT_HEARTBEAT_MS'
+  | 'MAX_REQUESTS_IN_FLIGHT'
+  | 'MAX_REQUESTS_QUEUED'
+  | 'MAX_QUEUE_WAIT_MS'
+  | 'API_WRITE_TOKEN'
 >
 
 export interface AppDeps {
@@ -80,6 +86,12 @@ export function createApp({
     hub.close()
     fanOut.close()
   })
+  const gate = new RequestGate({
+    maxInFlight: config.MAX_REQUESTS_IN_FLIGHT,
+    maxQueued: config.MAX_REQUESTS_QUEUED,
+    maxQueueWaitMs: config.MAX_QUEUE_WAIT_MS,
+  })
+  const countShed = watchRequestGate(metrics, gate)
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -95,12 +107,19 @@ export function createApp({
   app.use(methodNotAllowed({ app, onMethodNotAllowed }))
   app.use(secureHeaders())
   if (config.CORS_ORIGINS.length > 0) app.use(cors({ origin: config.CORS_ORIGINS }))
+  app.use(loadShed(gate, countShed))
   app.use(timeout(config.REQUEST_TIMEOUT_MS, requestTimedOut))
 
   app.route('/', healthRoutes({ queries, cache }))
   app.route(
     '/',
-    postRoutes({ queries, cache, cacheTtlSeconds: config.CACHE_TTL_SECONDS, cacheMetrics }),
+    postRoutes({
+      queries,
+      cache,
+      cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+      cacheMetrics,
+      writeToken: config.API_WRITE_TOKEN,
+    }),
   )
   app.route('/', counterRoutes({ queries, cache, onCount: fanOut.counterChanged }))
   app.route('/', eventRoutes({ hub, fanOut, heartbeatMs: config.EVENT_HEARTBEAT_MS }))

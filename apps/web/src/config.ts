@@ -29,12 +29,28 @@ const ConfigSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     /** Prepended to every Redis key, so several stacks can share one Redis. */
     REDIS_KEY_PREFIX: z.string().default(''),
-    /** Longest a database statement may run before PostgreSQL cancels it. */
-    DB_STATEMENT_TIMEOUT_MS: integer(100).default(5000),
+    /**
+     * Longest a database statement may run before PostgreSQL cancels it. The client gives up on a query 500 ms
+     * later (a server that stopped answering cancels nothing) and drops its connection.
+     */
+    DB_STATEMENT_TIMEOUT_MS: integer(100).default(3000),
     /** Longest a Redis command may wait for its answer. */
     REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
     /** Longest a request may take before the app answers 503. */
     REQUEST_TIMEOUT_MS: integer(100).default(10_000),
+    /** Requests answered at once; the probes (/health, /status, /metrics) are not counted. */
+    MAX_REQUESTS_IN_FLIGHT: integer(1).default(64),
+    /**
+     * Requests waiting for one of those places, let in oldest first; past that, 503 at once. About what the app
+     * answers in MAX_QUEUE_WAIT_MS (~2,000 a second measured): a shorter queue turns away requests that would have
+     * been answered in time, and each one turned away brings its client's next request at once, so the 503s then
+     * take the CPU the admitted requests need.
+     */
+    MAX_REQUESTS_QUEUED: integer(0).default(2048),
+    /** Longest a request waits in that queue before it gets 503. */
+    MAX_QUEUE_WAIT_MS: integer(1).default(1000),
+    /** When set, POST /api/posts needs `Authorization: Bearer <token>`. */
+    API_WRITE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** On SIGTERM/SIGINT, how long in-flight requests may take to finish. */
     SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
     /** Most server-sent event streams (GET /api/events) open at once on this instance; past it, 503. */
@@ -83,7 +99,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables that may instead be read from a file named by `<NAME>_FILE`, as Compose and Kubernetes secrets are. */
-const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL'] as const
+const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'API_WRITE_TOKEN'] as const
 
 function readSecretFiles(env: Env, readFile: (path: string) => string): Env {
   const resolved = { ...env }
@@ -103,7 +119,7 @@ function readSecretFiles(env: Env, readFile: (path: string) => string): Env {
 
 /**
  * Validates the environment; the error names every bad variable, never its value (it may hold a password).
- * `DATABASE_URL_FILE`/`REDIS_URL_FILE` name files to read those two from instead.
+ * `DATABASE_URL_FILE`, `REDIS_URL_FILE` and `API_WRITE_TOKEN_FILE` name files to read those from instead.
  */
 export function parseConfig(
   rawEnv: Env,

@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'cache unavailable'
   | 'timeout'
   | 'event streams full'
+  | 'overloaded'
   | 'unexpected'
 
 /** A 503 the app answers on purpose, with the kind of failure it stands for. */

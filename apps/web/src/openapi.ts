@@ -35,7 +35,15 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   return document
 }
 
+/** The security scheme of the routes that write: API_WRITE_TOKEN as a bearer token. */
+export const WRITE_TOKEN_SCHEME = 'writeToken'
+
 export function mountDocs(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', WRITE_TOKEN_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The API_WRITE_TOKEN of the server; required only when the server sets one.',
+  })
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
   // The renderer's script is served by the app (routes/assets.ts), so the page works with no network.
   app.get(

@@ -1,4 +1,6 @@
 import postgres, { type Sql } from 'postgres'
+import { BackendSockets } from './backend-sockets.js'
+import { withQueryDeadline } from './query-deadline.js'
 import { startupCloseGuard } from './startup-close-guard.js'
 
 export type Db = Sql
@@ -9,6 +11,12 @@ export interface DbOptions {
   connectTimeoutSeconds?: number
   /** Server-side `statement_timeout` of every connection. */
   statementTimeoutMs?: number
+  /**
+   * Client-side deadline of every query, waiting for a connection included: past it the query is rejected with
+   * QUERY_DEADLINE and its connection dropped. Default: `statementTimeoutMs` + 500, so that a server that still
+   * answers cancels a slow statement itself first (keeping the connection).
+   */
+  queryTimeoutMs?: number
   /** Called with the text of every statement sent to the server (postgres.js `debug`), e.g. to count them. */
   onQuery?: (query: string) => void
 }
@@ -19,6 +27,8 @@ export interface DbOptions {
  */
 export function createDb(url: string, options: DbOptions = {}): Db {
   const { max = 10, connectTimeoutSeconds = 5, statementTimeoutMs = 5_000, onQuery } = options
+  const { queryTimeoutMs = statementTimeoutMs + QUERY_DEADLINE_MARGIN_MS } = options
+  const sockets = new BackendSockets()
   const settings = {
     max,
     connect_timeout: connectTimeoutSeconds,
@@ -36,10 +46,13 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     onnotice: () => {},
     debug: onQuery ? (_connection: number, query: string) => onQuery(query) : false,
     // An option of postgres.js that its type declarations leave out (README, "Custom socket").
-    socket: startupCloseGuard(),
+    socket: startupCloseGuard((socket) => sockets.watch(socket)),
   }
-  return postgres(url, settings)
+  return withQueryDeadline(postgres(url, settings), queryTimeoutMs, sockets)
 }
+
+/** How much longer than statement_timeout the client waits for an answer before it drops the connection. */
+export const QUERY_DEADLINE_MARGIN_MS = 500
 
 /** Resolves when the database answers `select 1`; rejects when it cannot be reached. */
 export async function pingDb(db: Db): Promise<void> {
@@ -62,6 +75,8 @@ const unavailableCodes = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
+  // this package: no answer within the query deadline
+  'QUERY_DEADLINE',
   // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, query_canceled (statement_timeout),
   // too_many_connections
   '57P01',

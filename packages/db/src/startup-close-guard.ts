@@ -17,8 +17,9 @@ interface SocketOptions {
  * 3.4 reconnects at once, forever, and the query waits and burns CPU until the database is back
  * (porsager/postgres#1193). After a few such closes in a row this factory hands back a socket that fails, so the
  * query is rejected with CONNECTION_CLOSED and the pool slot is freed as after any other connection error.
+ * `onSocket` sees every socket it opens.
  */
-export function startupCloseGuard() {
+export function startupCloseGuard(onSocket: (socket: Socket) => void = () => {}) {
   let closesBeforeAnswer = 0
   let attempts = 0
 
@@ -35,6 +36,7 @@ export function startupCloseGuard() {
       )
     }
     const socket = path ? connect(path) : connect(port[index] ?? 5432, host[index])
+    onSocket(socket)
     let answered = false
     socket.once('data', () => {
       answered = true

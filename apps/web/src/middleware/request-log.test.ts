@@ -17,6 +17,10 @@ function loggedApp() {
     c.set('errorKind', 'cache unavailable')
     return c.json({ erro: 'Cache indisponível' }, 503)
   })
+  app.get('/api/posts', (c) => {
+    c.set('errorKind', 'overloaded')
+    return c.json({ erro: 'Servidor sobrecarregado, tente novamente em instantes' }, 503)
+  })
   app.get('/boom', () => {
     throw new Error('boom')
   })
@@ -70,6 +74,14 @@ describe('the request log', () => {
     expect(requestLines()).toEqual([
       expect.objectContaining({ level: 'error', status: 503, errorKind: 'cache unavailable' }),
       expect.objectContaining({ level: 'error', status: 500, errorKind: 'unexpected' }),
+    ])
+  })
+
+  it('logs a request turned away by the load shedder at debug, not error: under a flood that is thousands a second', async () => {
+    const { app, requestLines } = loggedApp()
+    await app.request('/api/posts')
+    expect(requestLines()).toEqual([
+      expect.objectContaining({ level: 'debug', status: 503, errorKind: 'overloaded' }),
     ])
   })
 })

@@ -7,7 +7,10 @@ const PROBE_ROUTES = new Set(['/health', '/metrics'])
 
 /**
  * One line per request once it is answered, through the request's logger (so it carries the request id): method,
- * route pattern, status and duration. At `info`; probes at `debug`; a 5xx at `error`, with the kind of failure.
+ * route pattern, status and duration. At `info`; probes at `debug`; a 5xx at `error`, with the kind of failure,
+ * except a request turned away by the load shedder: that is the app working as meant, thousands a second under a
+ * flood, and a line each would cost the CPU the admitted requests need (and queue up in memory when stdout is
+ * slow). Those go at `debug`; `http_requests_shed_total` counts them.
  */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now()
@@ -19,7 +22,9 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
     ms: Math.round((performance.now() - started) * 10) / 10,
   }
   const logger = c.var.logger
-  if (fields.status >= 500) {
+  if (c.var.errorKind === 'overloaded') {
+    logger.debug({ ...fields, errorKind: 'overloaded' }, 'request')
+  } else if (fields.status >= 500) {
     logger.error({ ...fields, errorKind: c.var.errorKind ?? 'unexpected' }, 'request')
   } else if (PROBE_ROUTES.has(fields.route)) {
     logger.debug(fields, 'request')

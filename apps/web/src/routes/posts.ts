@@ -19,7 +19,8 @@ import { ApiError } from '../errors.js'
 import { describeError } from '../logger.js'
 import type { PostsCacheMetrics } from '../metrics/cache-metrics.js'
 import type { Queries } from '../metrics/db-queries.js'
-import { errorContent, jsonContent } from '../openapi.js'
+import { requireWriteToken } from '../middleware/write-token.js'
+import { errorContent, jsonContent, WRITE_TOKEN_SCHEME } from '../openapi.js'
 import { limitBody, requireJsonBody } from '../request-guards.js'
 
 const list = createRoute({
@@ -65,6 +66,8 @@ const create = createRoute({
   path: '/api/posts',
   operationId: 'createPost',
   summary: 'Create a post',
+  description: 'Needs `Authorization: Bearer <token>` when the server sets API_WRITE_TOKEN.',
+  security: [{ [WRITE_TOKEN_SCHEME]: [] }],
   middleware: [limitBody, requireJsonBody] as const,
   request: {
     body: { content: { 'application/json': { schema: NewPostSchema } }, required: true },
@@ -75,6 +78,7 @@ const create = createRoute({
       headers: { Location: { schema: { type: 'string' }, description: 'URL of the new post' } },
     },
     400: errorContent('Malformed JSON or invalid fields'),
+    401: errorContent('API_WRITE_TOKEN is set and the bearer token is missing or wrong'),
     413: errorContent('Body larger than 64 KiB'),
     415: errorContent('Content-Type is not JSON'),
     503: errorContent('The database is unavailable'),
@@ -99,14 +103,25 @@ interface PostRoutesDeps {
   cache: Cache
   cacheTtlSeconds: number
   cacheMetrics: PostsCacheMetrics
+  /** When set, creating a post needs it as a bearer token. */
+  writeToken?: string
 }
 
-export function postRoutes({ queries, cache, cacheTtlSeconds, cacheMetrics }: PostRoutesDeps) {
+export function postRoutes({
+  queries,
+  cache,
+  cacheTtlSeconds,
+  cacheMetrics,
+  writeToken,
+}: PostRoutesDeps) {
   const parseCachedPage = (cached: unknown) => PostPageSchema.safeParse(cached).data
   const loadDefaultPage = () => readPage(queries, PAGE_LIMIT_DEFAULT, 0)
 
+  const routes = new OpenAPIHono<AppEnv>()
+  // Before the body is read: a client without the token learns nothing from the validation.
+  routes.post('/api/posts', requireWriteToken(writeToken))
   // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
-  return new OpenAPIHono<AppEnv>()
+  return routes
     .openapi(list, async (c) => {
       const { limit, offset } = c.req.valid('query')
       return c.json(

@@ -19,7 +19,8 @@ describe('concurrent requests to one app instance', () => {
   /** Every statement this instance sent to PostgreSQL, in order. */
   const statements: string[] = []
   beforeAll(async () => {
-    env = await createTestEnv()
+    // Every request of a burst in flight at once: this shows single-flight, not the load shedder's queue.
+    env = await createTestEnv({ env: { MAX_REQUESTS_IN_FLIGHT: '1000' } })
     countingDb = createDb(env.config.DATABASE_URL, { onQuery: (query) => statements.push(query) })
     app = createApp({
       cache: env.cache,

@@ -24,6 +24,8 @@ export interface AppProcessOptions extends ResourceOptions {
   entry?: 'source' | 'bundle'
   /** Modules the app preloads (`node --import`), e.g. a probe a load script talks to over IPC. */
   preload?: readonly string[]
+  /** Flags for node itself, e.g. `--max-old-space-size=160` as in the image, or `--cpu-prof`. */
+  nodeArgs?: readonly string[]
   /** Send its output to this file instead of memory (see spawnNode). */
   outputFile?: string
   ipc?: boolean
@@ -53,7 +55,11 @@ export async function spawnAppProcess(options: AppProcessOptions = {}): Promise<
   let node: NodeProcess
   try {
     port = options.port ?? (await freePort())
-    node = spawnNode([...imports.flatMap((module) => ['--import', module]), script], {
+    const flags = [
+      ...(options.nodeArgs ?? []),
+      ...imports.flatMap((module) => ['--import', module]),
+    ]
+    node = spawnNode([...flags, script], {
       cwd: APP_DIR,
       env: {
         PORT: String(port),

@@ -1,0 +1,69 @@
+import { DockerfileParser } from 'dockerfile-ast'
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
+import { describe, expect, test } from 'vitest'
+import { loadCompose } from '../src/compose.js'
+import { loadManifests } from '../src/k8s.js'
+import { readRepoFile } from '../src/repo.js'
+
+/**
+ * Share of a memory limit the old-generation heap may take: the rest is for what is not that heap (the young
+ * generation, code, Buffers, sockets), which measured about 90 MiB under 2,000 connections.
+ */
+const HEAP_SHARE = 0.7
+
+const MIB: Record<string, number> = { M: 1, Mi: 1, G: 1024, Gi: 1024 }
+
+/** `256M` (Compose) or `256Mi` (Kubernetes) in MiB. Compose's M are mebibytes too. */
+function mib(quantity: string | undefined): number {
+  const match = /^(\d+)(Mi|M|Gi|G)$/.exec(quantity ?? '')
+  if (!match) throw new Error(`not a memory quantity in MiB or GiB: ${quantity}`)
+  return Number(match[1]) * (MIB[match[2] ?? ''] ?? Number.NaN)
+}
+
+function webHeapMiB(): number {
+  const dockerfile = DockerfileParser.parse(readRepoFile('infra/Dockerfile'))
+  const web = dockerfile
+    .getFROMs()
+    .find((from) => from.getBuildStage() === 'web')
+    ?.getRange().start
+  const stage = web && dockerfile.getContainingImage(web)
+  const cmd = stage
+    ?.getCMDs()[0]
+    ?.getJSONStrings()
+    .map((argument) => argument.getJSONValue())
+  const flag = cmd?.find((argument) => argument.startsWith('--max-old-space-size='))
+  if (!flag) throw new Error('the web image starts node without --max-old-space-size')
+  return Number(flag.split('=')[1])
+}
+
+const heap = webHeapMiB()
+const limits = {
+  'compose.yml': mib(
+    (
+      loadCompose('compose.yml').services.web as {
+        deploy?: { resources?: { limits?: { memory?: string } } }
+      }
+    ).deploy?.resources?.limits?.memory,
+  ),
+  'k8s/web-deployment.yaml': mib(
+    (
+      loadManifests().find(
+        (item) => item.kind === 'Deployment' && item.metadata.name === 'web',
+      ) as IDeployment
+    ).spec?.template.spec?.containers[0]?.resources?.limits?.memory as string,
+  ),
+}
+
+describe("web's heap against its memory limits", () => {
+  test.each(Object.entries(limits))(
+    `--max-old-space-size of the image fits under the memory limit of %s with room to spare`,
+    (_, limit) => {
+      expect(heap).toBeGreaterThan(0)
+      expect(heap).toBeLessThanOrEqual(limit * HEAP_SHARE)
+    },
+  )
+
+  test('the limits agree, so one heap size suits both', () => {
+    expect(new Set(Object.values(limits)).size).toBe(1)
+  })
+})
