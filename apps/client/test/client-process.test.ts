@@ -34,13 +34,13 @@ describe('against the real web app', () => {
 
   test('without --once, runs a round every INTERVAL_SECONDS until SIGTERM, then exits 0', async () => {
     const client = startClient([], { API_URL: web.url, INTERVAL_SECONDS: '0.2' })
-    await client.waitForStdout(/round ok[\s\S]*round ok/)
+    await client.waitForStdout(/round ok[\s\S]*round ok/, 30_000)
 
     const exit = await client.stop('SIGTERM')
 
     expect(exit, client.output()).toEqual({ code: 0, signal: null })
     expect(client.stdout()).toMatch(/\nstopped\n$/)
-  })
+  }, 45_000)
 })
 
 describe('against a web app whose Redis is a closed port', () => {

@@ -69,7 +69,7 @@ describe('pnpm dev with nothing but Node', () => {
     })
     expect(read).toEqual({ status: 200, body: post })
     expect(await second.entry.stop('SIGTERM', 15_000)).toEqual({ code: 0, signal: null })
-  })
+  }, 90_000)
 
   it('with NODE_ENV=production, a missing DATABASE_URL stops it with the message naming the variable, and starts no server', async () => {
     const { entry } = await startDevEntry({
@@ -79,5 +79,5 @@ describe('pnpm dev with nothing but Node', () => {
     expect(await entry.exited).toEqual({ code: 1, signal: null })
     expect(entry.output()).toContain('Invalid configuration: DATABASE_URL is required')
     expect(existsSync(join(root, 'never'))).toBe(false)
-  })
+  }, 30_000)
 })
