@@ -84,3 +84,30 @@ export async function hasWrk(): Promise<boolean> {
     return (error as { code?: unknown }).code === 1
   }
 }
+
+/** Several slices of one server's load: medians of their figures, the sum of their errors. */
+export interface Measured extends LoadResult {
+  /** For a reference: the median over the rounds of the app's req/s over this server's, in the same round. */
+  ratio: number
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  if (sorted.length === 0) return Number.NaN
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+export function combine(slices: LoadResult[]): LoadResult {
+  const of = (figure: (slice: LoadResult) => number) => median(slices.map(figure))
+  return {
+    requests: slices.reduce((sum, slice) => sum + slice.requests, 0),
+    perSecond: of((slice) => slice.perSecond),
+    p50Ms: of((slice) => slice.p50Ms),
+    p99Ms: of((slice) => slice.p99Ms),
+    maxMs: Math.max(...slices.map((slice) => slice.maxMs)),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+  }
+}

@@ -1,6 +1,6 @@
 // `pnpm bench`: the built app under load, route by route, each beside reference servers that show what this
 // machine can do for that route; ratios to them, not absolute numbers, are what compare between runs.
-//   pnpm bench [--route health --route cache ...] [--seconds 10] [--warmup 3] [--connections 32]
+//   pnpm bench [--route health --route cache ...] [--seconds 4] [--rounds 3] [--warmup 3] [--connections 32]
 //     [--app-only] [--skip-build] [--cold-starts 3] [--profile] [--json results.json]
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { TEST_REDIS_URL } from '@repo/testing/redis'
 import { startAppUnderTest } from '../app-under-test.js'
 import { measureColdStart } from './cold-start.js'
-import { generateLoad, hasWrk, type LoadResult } from './load.js'
+import { combine, generateLoad, hasWrk, type LoadResult, type Measured, median } from './load.js'
 import { describeMachine, pinProcesses, productionPayloadBytes } from './machine.js'
 import { type CpuProfile, printSummary } from './profile.js'
 import { type ReferenceServer, startReference } from './reference-servers.js'
@@ -36,7 +36,8 @@ const PRODUCTION_ENV = { NODE_ENV: 'production', CACHE_TTL_SECONDS: '3600' }
 const { values: flags } = parseArgs({
   options: {
     route: { type: 'string', multiple: true },
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     'app-only': { type: 'boolean', default: false },
@@ -53,6 +54,7 @@ const wholeNumber = (name: string, min: number) => {
   return value
 }
 const seconds = wholeNumber('seconds', 1)
+const rounds = wholeNumber('rounds', 1)
 const warmupSeconds = wholeNumber('warmup', 0)
 const connections = wholeNumber('connections', 1)
 const coldStarts = wholeNumber('cold-starts', 0)
@@ -75,7 +77,7 @@ if (!flags['skip-build']) {
 const pinning = pinProcesses()
 
 console.log(
-  `bench: ${seconds} s per server after ${warmupSeconds} s of warm-up, wrk with ${connections} connections`,
+  `bench: per route, ${warmupSeconds} s of warm-up for each server, then ${rounds} rounds of ${seconds} s on each in turn (medians of the rounds); wrk with ${connections} connections`,
 )
 console.log(`machine: ${describeMachine()}; ${pinning.note}`)
 
@@ -86,7 +88,7 @@ const app = await startAppUnderTest({
   preload: flags.profile ? [PROFILE_PROBE] : [],
 })
 const references = new Map<ReferenceName, ReferenceServer>()
-const results: Array<{ route: string; server: string; result: LoadResult }> = []
+const results: Array<{ route: string; server: string; result: Measured }> = []
 const checks: Check[] = []
 
 async function get(url: string, route: BenchRoute): Promise<{ status: number; body: string }> {
@@ -149,39 +151,82 @@ async function storeCachedPage(route: BenchRoute): Promise<void> {
   }
 }
 
-async function measure(url: string, route: BenchRoute): Promise<LoadResult> {
-  const load = { url: `${url}${route.path}`, method: route.method, body: route.body, connections }
+interface Server {
+  name: string
+  url: string
+  target?: number
+}
+
+/**
+ * Warms every server of the route up, then measures them in turn, `rounds` times: servers measured next to each
+ * other see the same machine, so the ratio of each round compares like with like, and the median of the rounds
+ * leaves out a round that other work on the machine slowed down.
+ */
+async function measureRoute(route: BenchRoute, servers: Server[]): Promise<Map<string, Measured>> {
+  const loadOf = (server: Server, seconds: number) => ({
+    url: `${server.url}${route.path}`,
+    method: route.method,
+    body: route.body,
+    connections,
+    seconds,
+    cpu: pinning.load,
+  })
   if (route.name === 'cache') await storeCachedPage(route)
-  if (warmupSeconds > 0) await generateLoad({ ...load, seconds: warmupSeconds, cpu: pinning.load })
-  if (route.name === 'cache') await storeCachedPage(route)
-  return generateLoad({ ...load, seconds, cpu: pinning.load })
+  for (const server of servers) {
+    if (warmupSeconds > 0) await generateLoad(loadOf(server, warmupSeconds))
+  }
+  const slices = new Map<string, LoadResult[]>(servers.map((server) => [server.name, []]))
+  for (let round = 0; round < rounds; round++) {
+    for (const server of servers) {
+      if (route.name === 'cache') await storeCachedPage(route)
+      slices.get(server.name)?.push(await generateLoad(loadOf(server, seconds)))
+    }
+  }
+  const ofApp = slices.get('app') ?? []
+  return new Map(
+    servers.map((server) => {
+      const own = slices.get(server.name) ?? []
+      const ratios = own.map((slice, i) => (ofApp[i]?.perSecond ?? 0) / slice.perSecond)
+      return [server.name, { ...combine(own), ratio: median(ratios) }]
+    }),
+  )
 }
 
 async function benchRoute(route: BenchRoute): Promise<void> {
-  const ofApp = await measure(app.url, route)
-  results.push({ route: route.name, server: 'app', result: ofApp })
-  printRow(route.label, 'app', ofApp)
-  checks.push({ what: `${route.label}: errors`, value: ofApp.errors, target: 0, atMost: true })
-  if (route.method !== 'POST') {
-    checks.push({
-      what: `${route.label}: p99 (ms)`,
-      value: ofApp.p99Ms,
-      target: P99_TARGET_MS,
-      atMost: true,
-    })
-  }
+  const servers: Server[] = [{ name: 'app', url: app.url }]
   for (const { name, target } of flags['app-only'] ? [] : route.references) {
     const server = references.get(name)
-    if (!server) continue
-    const ofReference = await measure(server.url, route)
-    results.push({ route: route.name, server: name, result: ofReference })
-    const ratio = ofApp.perSecond / ofReference.perSecond
-    printRow('', name, ofReference, { ratio, target })
-    if (target !== undefined) {
-      checks.push({ what: `${route.label}: × ${name}`, value: ratio, target })
+    if (server) servers.push({ name, url: server.url, target })
+  }
+  const measured = await measureRoute(route, servers)
+  for (const [index, server] of servers.entries()) {
+    const result = measured.get(server.name)
+    if (!result) continue
+    results.push({ route: route.name, server: server.name, result })
+    if (index === 0) {
+      printRow(route.label, 'app', result)
+      checks.push({ what: `${route.label}: errors`, value: result.errors, target: 0, atMost: true })
+      if (route.method !== 'POST') {
+        checks.push({
+          what: `${route.label}: p99 (ms)`,
+          value: result.p99Ms,
+          target: P99_TARGET_MS,
+          atMost: true,
+        })
+      }
+      continue
+    }
+    printRow('', server.name, result, { ratio: result.ratio, target: server.target })
+    if (server.target !== undefined) {
+      checks.push({
+        what: `${route.label}: × ${server.name}`,
+        value: result.ratio,
+        target: server.target,
+      })
     }
   }
-  if (route.flask !== undefined) {
+  const ofApp = measured.get('app')
+  if (route.flask !== undefined && ofApp) {
     const ratio = ofApp.perSecond / route.flask
     printRow('', 'Flask (earlier run)', { perSecond: route.flask }, { ratio, target: FLASK_TARGET })
     checks.push({ what: `${route.label}: × Flask`, value: ratio, target: FLASK_TARGET })
@@ -241,7 +286,7 @@ try {
   if (flags.json) {
     writeFileSync(
       flags.json,
-      `${JSON.stringify({ machine: describeMachine(), pinning: pinning.note, seconds, connections, results, peakRssMiB: memory.peakRssMiB, coldStartMs: durations, payloadBytes: payload, checks }, null, 2)}\n`,
+      `${JSON.stringify({ machine: describeMachine(), pinning: pinning.note, seconds, rounds, connections, results, peakRssMiB: memory.peakRssMiB, coldStartMs: durations, payloadBytes: payload, checks }, null, 2)}\n`,
     )
   }
 } finally {
