@@ -25,6 +25,8 @@ export interface LoadResult {
   maxMs: number
   /** Network errors, timeouts and answers with a status of 400 or more, as wrk counts them. */
   errors: number
+  /** CPU time the server used per request, in µs, when measured. */
+  cpuUsPerRequest?: number
 }
 
 interface WrkReport {
@@ -109,5 +111,6 @@ export function combine(slices: LoadResult[]): LoadResult {
     p99Ms: of((slice) => slice.p99Ms),
     maxMs: Math.max(...slices.map((slice) => slice.maxMs)),
     errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+    cpuUsPerRequest: of((slice) => slice.cpuUsPerRequest ?? Number.NaN),
   }
 }

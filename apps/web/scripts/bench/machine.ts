@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 
@@ -61,4 +62,23 @@ export function productionPayloadBytes(appDir: string): number {
 export function describeMachine(): string {
   const cpu = cpus()
   return `${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}`
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/**
+ * CPU time a process has used so far, all its threads, in user and kernel mode (/proc/<pid>/stat). Per request,
+ * it hardly depends on what else the machine runs, unlike req/s: the figure to compare changes by.
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
 }

@@ -10,7 +10,7 @@ import { TEST_REDIS_URL } from '@repo/testing/redis'
 import { startAppUnderTest } from '../app-under-test.js'
 import { measureColdStart } from './cold-start.js'
 import { combine, generateLoad, hasWrk, type LoadResult, type Measured, median } from './load.js'
-import { describeMachine, pinProcesses, productionPayloadBytes } from './machine.js'
+import { cpuSeconds, describeMachine, pinProcesses, productionPayloadBytes } from './machine.js'
 import { type CpuProfile, printSummary } from './profile.js'
 import { type ReferenceServer, startReference } from './reference-servers.js'
 import { type Check, printChecks, printRow, printTableHeader } from './report.js'
@@ -153,6 +153,7 @@ async function storeCachedPage(route: BenchRoute): Promise<void> {
 
 interface Server {
   name: string
+  pid: number
   url: string
   target?: number
 }
@@ -179,7 +180,10 @@ async function measureRoute(route: BenchRoute, servers: Server[]): Promise<Map<s
   for (let round = 0; round < rounds; round++) {
     for (const server of servers) {
       if (route.name === 'cache') await storeCachedPage(route)
-      slices.get(server.name)?.push(await generateLoad(loadOf(server, seconds)))
+      const cpuBefore = await cpuSeconds(server.pid)
+      const slice = await generateLoad(loadOf(server, seconds))
+      const cpu = (await cpuSeconds(server.pid)) - cpuBefore
+      slices.get(server.name)?.push({ ...slice, cpuUsPerRequest: (cpu * 1e6) / slice.requests })
     }
   }
   const ofApp = slices.get('app') ?? []
@@ -193,10 +197,10 @@ async function measureRoute(route: BenchRoute, servers: Server[]): Promise<Map<s
 }
 
 async function benchRoute(route: BenchRoute): Promise<void> {
-  const servers: Server[] = [{ name: 'app', url: app.url }]
+  const servers: Server[] = [{ name: 'app', pid: app.pid, url: app.url }]
   for (const { name, target } of flags['app-only'] ? [] : route.references) {
     const server = references.get(name)
-    if (server) servers.push({ name, url: server.url, target })
+    if (server) servers.push({ name, pid: server.pid, url: server.url, target })
   }
   const measured = await measureRoute(route, servers)
   for (const [index, server] of servers.entries()) {

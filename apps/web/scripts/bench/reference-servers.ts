@@ -12,6 +12,7 @@ const ENTRIES: Record<ReferenceName, string> = {
 
 export interface ReferenceServer {
   name: ReferenceName
+  pid: number
   url: string
   stop(): Promise<void>
 }
@@ -37,6 +38,7 @@ export async function startReference(
   }
   return {
     name,
+    pid: node.pid,
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
       await node.stop('SIGTERM', 5000)

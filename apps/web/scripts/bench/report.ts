@@ -8,7 +8,7 @@ export interface Check {
   atMost?: boolean
 }
 
-const COLUMNS = [28, 20, 9, 9, 9, 7, 7, 8] as const
+const COLUMNS = [28, 20, 9, 9, 9, 7, 9, 7, 8] as const
 
 function line(cells: string[]): string {
   return cells
@@ -19,7 +19,7 @@ function line(cells: string[]): string {
 
 export function printTableHeader(): void {
   console.log(
-    `\n${line(['route', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'target'])}`,
+    `\n${line(['route', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs', 'ratio', 'target'])}`,
   )
 }
 
@@ -41,6 +41,7 @@ export function printRow(
       fixed(result.p50Ms, 2),
       fixed(result.p99Ms, 2),
       result.errors === undefined ? '' : String(result.errors),
+      fixed(result.cpuUsPerRequest, 0),
       comparison ? comparison.ratio.toFixed(2) : '',
       target === undefined
         ? ''
