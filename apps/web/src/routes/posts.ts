@@ -9,7 +9,6 @@ import {
   type Post,
   PostIdParamSchema,
   PostListSchema,
-  type PostPage,
   PostPageSchema,
   PostSchema,
   type PostSource,
@@ -81,14 +80,6 @@ const create = createRoute({
 
 const toPost = (row: PostRow): Post => ({ ...row, data_criacao: row.data_criacao.toISOString() })
 
-async function readPage(queries: Queries, limit: number, offset: number): Promise<PostPage> {
-  const [total, rows] = await Promise.all([
-    queries.countPosts(),
-    queries.listPosts({ limit, offset }),
-  ])
-  return { total, posts: rows.map(toPost) }
-}
-
 /**
  * posts_cache holds the default page as the text of the route's body without `fonte`: `{"total":N,"posts":[…]}`.
  * A hit sends it as it is, with `fonte` spliced in, never parsed nor serialised again. So the text is checked
@@ -115,16 +106,13 @@ interface PostRoutesDeps {
 }
 
 export function postRoutes({ queries, cache, cacheTtlSeconds, cacheMetrics }: PostRoutesDeps) {
-  const loadDefaultPage = async () => JSON.stringify(await readPage(queries, PAGE_LIMIT_DEFAULT, 0))
+  const loadDefaultPage = () => queries.pageOfPostsJson({ limit: PAGE_LIMIT_DEFAULT, offset: 0 })
 
   // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
   return new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => {
-      const { limit, offset } = c.req.valid('query')
-      return c.json(
-        { fonte: 'banco_de_dados' as const, ...(await readPage(queries, limit, offset)) },
-        200,
-      )
+      const page = await queries.pageOfPostsJson(c.req.valid('query'))
+      return jsonText(c, PostListSchema, withSource('banco_de_dados', page), 200)
     })
     .openapi(cachedList, async (c) => {
       const logger = c.var.logger
