@@ -275,7 +275,7 @@ try {
   })
   if (coldStartMs !== undefined) {
     console.log(
-      `cold start (spawn to first /health 200, migrations applied, not pinned): ${durations.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
+      `cold start (spawn to first /health 200, migrations applied, ${pinning.servers === undefined ? 'not pinned' : `on CPU ${pinning.servers} like the app`}): ${durations.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
     )
     checks.push({
       what: 'cold start, slowest (ms)',
