@@ -18,9 +18,10 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
     status: c.res.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
   }
-  const logger = c.var.logger
+  // c.get, not c.var: c.var builds an object of every variable on each read.
+  const logger = c.get('logger')
   if (fields.status >= 500) {
-    logger.error({ ...fields, errorKind: c.var.errorKind ?? 'unexpected' }, 'request')
+    logger.error({ ...fields, errorKind: c.get('errorKind') ?? 'unexpected' }, 'request')
   } else if (PROBE_ROUTES.has(fields.route)) {
     logger.debug(fields, 'request')
   } else {

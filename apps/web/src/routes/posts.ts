@@ -115,7 +115,7 @@ export function postRoutes({ queries, cache, cacheTtlSeconds, cacheMetrics }: Po
       return jsonText(c, PostListSchema, withSource('banco_de_dados', page), 200)
     })
     .openapi(cachedList, async (c) => {
-      const logger = c.var.logger
+      const logger = c.get('logger')
       let read: { value: string; hit: boolean }
       try {
         read = await cacheAside(cache, {
@@ -151,7 +151,7 @@ export function postRoutes({ queries, cache, cacheTtlSeconds, cacheMetrics }: Po
         await invalidate(cache, POSTS_CACHE_KEY)
       } catch (error) {
         cacheMetrics.error()
-        c.var.logger.warn(describeError(error), 'could not invalidate the posts cache')
+        c.get('logger').warn(describeError(error), 'could not invalidate the posts cache')
       }
       c.header('Location', `/api/posts/${post.id}`)
       return c.json(post, 201)
