@@ -8,6 +8,8 @@ const MEMORY_PROBE = new URL('./memory-probe.mjs', import.meta.url).href
 export interface Memory {
   /** Resident set size from /proc/<pid>/status, in MiB. */
   rssMiB: number
+  /** The highest RSS since the process started (VmHWM), in MiB. */
+  peakRssMiB: number
   heapUsedMiB: number
   heapTotalMiB: number
 }
@@ -19,18 +21,25 @@ export interface AppUnderTest {
   runs: string
   /** Its throwaway database and Redis key prefix, dropped by cleanup(). */
   data: string
+  databaseUrl: string
+  keyPrefix: string
   logFile: string
   memory(): Promise<Memory>
+  /** Sends `message` to a preloaded probe over IPC and resolves with its answer. */
+  ask(message: string, timeoutMs?: number): Promise<unknown>
   /** Stops the app, drops its database and deletes its Redis keys; safe to call twice. */
   cleanup(): Promise<void>
 }
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
 
-export async function rssMiB(pid: number): Promise<number> {
+export async function residentMiB(pid: number): Promise<{ rss: number; peak: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN)
-  return Math.round((kib / 1024) * 10) / 10
+  const mibOf = (field: string) => {
+    const kib = Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN)
+    return Math.round((kib / 1024) * 10) / 10
+  }
+  return { rss: mibOf('VmRSS'), peak: mibOf('VmHWM') }
 }
 
 /**
@@ -46,16 +55,18 @@ export async function startAppUnderTest(options: {
   env?: Record<string, string>
   /** Flags for node itself. */
   nodeArgs?: readonly string[]
+  /** More modules to preload, beside the memory probe. */
+  preload?: string[]
 }): Promise<AppUnderTest> {
   const useBundle = !options.fromSource && hasBundle()
   const logFile = join(tmpdir(), `web-load-${process.pid}.log`)
   const app = await spawnAppProcess({
     entry: useBundle ? 'bundle' : 'source',
-    preload: [MEMORY_PROBE],
+    preload: [MEMORY_PROBE, ...(options.preload ?? [])],
     nodeArgs: options.nodeArgs,
     outputFile: logFile,
     ipc: true,
-    env: { ...options.env, LOG_LEVEL: options.logLevel },
+    env: { LOG_LEVEL: options.logLevel, ...options.env },
   })
   // `on`, not `once`: Ctrl-C can arrive twice (from the terminal and relayed by tsx), and a second one must not
   // end the process half way through the cleanup, which is bounded anyway.
@@ -75,25 +86,39 @@ export async function startAppUnderTest(options: {
     throw new Error(`${(error as Error).message}\nits log: ${logFile}`)
   }
 
-  const heap = () =>
-    new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the app did not report its memory')), 2000)
-      app.child.once('message', (usage) => {
+  const ask = (message: string, timeoutMs = 2000) =>
+    new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the app did not answer '${message}'`)),
+        timeoutMs,
+      )
+      app.child.once('message', (answer) => {
         clearTimeout(timer)
-        resolve(usage as NodeJS.MemoryUsage)
+        resolve(answer)
       })
-      app.child.send('memory')
+      app.child.send(message)
     })
   return {
     pid: app.pid,
     url: app.url,
     runs: useBundle ? 'dist/server/index.js (bundle)' : 'src/index.ts through tsx',
     data: `database ${new URL(app.databaseUrl).pathname.slice(1)}, Redis keys ${app.keyPrefix}*`,
+    databaseUrl: app.databaseUrl,
+    keyPrefix: app.keyPrefix,
     logFile,
     async memory() {
-      const [rss, usage] = await Promise.all([rssMiB(app.pid), heap()])
-      return { rssMiB: rss, heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal) }
+      const [resident, usage] = await Promise.all([
+        residentMiB(app.pid),
+        ask('memory') as Promise<NodeJS.MemoryUsage>,
+      ])
+      return {
+        rssMiB: resident.rss,
+        peakRssMiB: resident.peak,
+        heapUsedMiB: mib(usage.heapUsed),
+        heapTotalMiB: mib(usage.heapTotal),
+      }
     },
+    ask,
     cleanup: () => app.cleanup(),
   }
 }

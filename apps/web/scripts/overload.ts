@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { parseConfig } from '../src/config.js'
 import { hasBundle } from '../test/support/child-process.js'
-import { type AppUnderTest, rssMiB, startAppUnderTest } from './app-under-test.js'
+import { type AppUnderTest, residentMiB, startAppUnderTest } from './app-under-test.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -130,7 +130,13 @@ function sampleRss(pid: number) {
   let running = true
   const done = (async () => {
     while (running) {
-      peak = Math.max(peak, await rssMiB(pid).catch(() => 0))
+      peak = Math.max(
+        peak,
+        await residentMiB(pid).then(
+          (resident) => resident.rss,
+          () => 0,
+        ),
+      )
       await sleep(100)
     }
   })()

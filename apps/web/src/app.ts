@@ -6,17 +6,10 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { secureHeaders } from 'hono/secure-headers'
-import { timeout } from 'hono/timeout'
 import { Registry } from 'prom-client'
 import type { AppEnv } from './app-env.js'
 import type { Config } from './config.js'
-import {
-  ApiError,
-  errorResponse,
-  requestTimedOut,
-  ServiceUnavailable,
-  toErrorDetails,
-} from './errors.js'
+import { ApiError, errorResponse, ServiceUnavailable, toErrorDetails } from './errors.js'
 import { databaseFanOut } from './events/fan-out.js'
 import { createEventHub } from './events/hub.js'
 import { describeError, type Logger } from './logger.js'
@@ -28,6 +21,7 @@ import { httpMetrics } from './middleware/http-metrics.js'
 import { loadShed, RequestGate } from './middleware/load-shed.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
+import { requestTimeout } from './middleware/request-timeout.js'
 import { mountDocs } from './openapi.js'
 import { assetRoutes } from './routes/assets.js'
 import { counterRoutes } from './routes/counter.js'
@@ -108,7 +102,7 @@ export function createApp({
   app.use(secureHeaders())
   if (config.CORS_ORIGINS.length > 0) app.use(cors({ origin: config.CORS_ORIGINS }))
   app.use(loadShed(gate, countShed))
-  app.use(timeout(config.REQUEST_TIMEOUT_MS, requestTimedOut))
+  app.use(requestTimeout(config.REQUEST_TIMEOUT_MS))
 
   app.route('/', healthRoutes({ queries, cache }))
   app.route(
@@ -130,7 +124,7 @@ export function createApp({
 
   app.notFound((c) => errorResponse(c, 404, 'Rota não encontrada'))
   app.onError((error, c) => {
-    const log = c.var.logger ?? logger
+    const log = c.get('logger') ?? logger
     if (error instanceof ServiceUnavailable) c.set('errorKind', error.kind)
     if (error instanceof ApiError)
       return errorResponse(c, error.status, error.message, error.detalhes)

@@ -21,13 +21,27 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   })
 }
 
-/** Settles like `promise`, or rejects with `timeoutError()` after `ms`, whichever comes first. */
+/**
+ * Settles like `promise`, or rejects with `timeoutError()` after `ms`, whichever comes first. A timer and one
+ * promise, no AbortController: it wraps every Redis command, where a signal and its listener cost more than the
+ * command's own bookkeeping.
+ */
 export function withTimeout<T>(
   promise: Promise<T>,
   ms: number,
   timeoutError: () => Error = () => new TimeoutError(ms),
 ): Promise<T> {
-  const expired = new AbortController()
-  const timer = setTimeout(() => expired.abort(timeoutError()), ms)
-  return abortable(promise, expired.signal).finally(() => clearTimeout(timer))
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeoutError()), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
 }

@@ -130,6 +130,38 @@ describe.each(stores)('cacheAside on %s', (_, openStore) => {
     expect((await readPage(cache, key, load)).hit).toBe(true)
   })
 
+  it('a value stored as text of its own is read back through decode, never parsed as JSON', async () => {
+    const key = freshKey()
+    let loads = 0
+    const text = {
+      key,
+      ttlSeconds: 60,
+      load: async () => `page ${++loads}`,
+      encode: (value: string) => value,
+      decode: (stored: string) => (stored.startsWith('page ') ? stored : undefined),
+    }
+    expect(await cacheAside(cache, text)).toEqual({ value: 'page 1', hit: false })
+    expect(await cache.read(cache.key(key))).toBe('page 1')
+    expect(await cacheAside(cache, text)).toEqual({ value: 'page 1', hit: true })
+
+    await cache.storeIfGenerationUnchanged(cache.key(key), '', 'not ours', 60)
+    expect(await cacheAside(cache, text)).toEqual({ value: 'page 2', hit: false })
+    expect(await cache.read(cache.key(key))).toBe('page 2')
+  })
+
+  it('a value that encode refuses is answered but not stored', async () => {
+    const key = freshKey()
+    const refused = {
+      key,
+      ttlSeconds: 60,
+      load: async () => 'unchecked',
+      encode: () => undefined,
+      decode: (stored: string) => stored,
+    }
+    expect(await cacheAside(cache, refused)).toEqual({ value: 'unchecked', hit: false })
+    expect(await cache.read(cache.key(key))).toBeNull()
+  })
+
   it('50 concurrent misses for one key call the loader once and all get its value', async () => {
     const key = freshKey()
     let calls = 0

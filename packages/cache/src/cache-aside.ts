@@ -1,17 +1,40 @@
 import { asError } from './as-error.js'
 import type { Cache, LoadInFlight, StoredEntry } from './cache.js'
 
-export interface CacheAsideOptions<T> {
+interface CacheAsideBase<T> {
   /** Logical key, e.g. POSTS_CACHE_KEY (prefixed by cache.key). */
   key: string
   ttlSeconds: number
   /** The source of truth (the database). */
   load: () => Promise<T>
-  /** Validates JSON read from the store; undefined = treat as a miss. */
-  parse: (cached: unknown) => T | undefined
   /** Told about cache failures that were worked around by calling `load` (for logging). */
   onCacheError?: (error: Error) => void
 }
+
+/** A value stored as its JSON. */
+export interface JsonCacheAsideOptions<T> extends CacheAsideBase<T> {
+  /** Validates JSON read from the store; undefined = treat as a miss. */
+  parse: (cached: unknown) => T | undefined
+}
+
+/**
+ * A value stored as text of its own making, e.g. bytes served as they are stored: checked when stored, so that
+ * reading it back needs only a cheap check instead of a parse.
+ */
+export interface TextCacheAsideOptions<T> extends CacheAsideBase<T> {
+  /** The text to store; undefined = do not store this value (it fails the check that stored text must pass). */
+  encode: (value: T) => string | undefined
+  /** The value of a stored text; undefined = not one of ours: treat as a miss. */
+  decode: (stored: string) => T | undefined
+}
+
+export type CacheAsideOptions<T> = JsonCacheAsideOptions<T> | TextCacheAsideOptions<T>
+
+const decode = <T>(options: CacheAsideOptions<T>, stored: string): T | undefined =>
+  'decode' in options ? options.decode(stored) : options.parse(JSON.parse(stored))
+
+const encode = <T>(options: CacheAsideOptions<T>, value: T): string | undefined =>
+  'encode' in options ? options.encode(value) : JSON.stringify(value)
 
 // Every cached key has a generation next to it. An invalidation advances it, and a fill stores its value only
 // if the generation is still the one it saw before loading, so a value loaded before an invalidation can never
@@ -35,10 +58,10 @@ async function lookup<T>(
   const { data, generation } = entry
   if (data === null) return { found: false, generation }
   try {
-    const value = options.parse(JSON.parse(data))
+    const value = decode(options, data)
     if (value !== undefined) return { found: true, value }
   } catch {
-    // Unparseable JSON, or a parse function that throws: both are a miss.
+    // Unparseable JSON, or a parse or decode function that throws: both are a miss.
   }
   options.onCacheError?.(new Error(`Cached value under ${dataKey} is invalid; reloading it`))
   return { found: false, generation }
@@ -52,17 +75,13 @@ async function loadAndStore<T>(
 ): Promise<T> {
   const value = await options.load()
   // Without a generation the store just failed us; storing would only wait on it again.
-  if (generation !== undefined) {
-    try {
-      await cache.storeIfGenerationUnchanged(
-        dataKey,
-        generation,
-        JSON.stringify(value),
-        options.ttlSeconds,
-      )
-    } catch (error) {
-      options.onCacheError?.(asError(error))
-    }
+  if (generation === undefined) return value
+  const text = encode(options, value)
+  if (text === undefined) return value
+  try {
+    await cache.storeIfGenerationUnchanged(dataKey, generation, text, options.ttlSeconds)
+  } catch (error) {
+    options.onCacheError?.(asError(error))
   }
   return value
 }

@@ -1,5 +1,5 @@
+import { createClient, type RedisClientType } from '@redis/client'
 import { withTimeout } from '@repo/async/deadline'
-import { createClient, type RedisClientType } from 'redis'
 import { asError } from './as-error.js'
 import { type Cache, prefixed } from './cache.js'
 import { generationKey } from './keys.js'

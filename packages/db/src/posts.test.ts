@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client.js'
 import { migrate } from './migrate.js'
-import { countPosts, createPost, getPost, listPosts } from './posts.js'
+import { countPosts, createPost, getPost, listPosts, pageOfPostsJson } from './posts.js'
 
 let database: TestDatabase
 let db: Db
@@ -100,6 +100,55 @@ describe('listPosts', () => {
 
   it('returns nothing when the offset is past the last post', async () => {
     expect(await listPosts(db, { limit: 10, offset: await countPosts(db) })).toEqual([])
+  })
+})
+
+describe('pageOfPostsJson', () => {
+  /** What the app would serialise from listPosts and countPosts: the text pageOfPostsJson must equal. */
+  async function serialisedInJavaScript(limit: number, offset: number): Promise<string> {
+    const [total, rows] = await Promise.all([countPosts(db), listPosts(db, { limit, offset })])
+    const posts = rows.map((row) => ({ ...row, data_criacao: row.data_criacao.toISOString() }))
+    return JSON.stringify({ total, posts })
+  }
+
+  it('is, byte for byte, the JSON of listPosts and countPosts, for any text and any instant', async () => {
+    const awkward = [
+      'aspas "duplas", barra \\ e /',
+      'controle \u0001\u001f\u007f, linhas\n\r\t, separador \u2028',
+      'Ação, café, 日本語, emoji 🐳, </script>',
+    ]
+    const instants = [
+      '3100-01-01 00:00:00.999999+00',
+      '3100-01-01 00:00:00.0005+00',
+      '3100-01-01 12:34:56.123456-03',
+      '3100-01-01 23:59:59.9999+14',
+    ]
+    for (const [i, instant] of instants.entries()) {
+      const [row] = await db`
+        insert into posts (titulo, conteudo, autor, data_criacao)
+        values (${awkward[i % awkward.length] ?? ''}, ${awkward[(i + 1) % awkward.length] ?? ''},
+          ${awkward[(i + 2) % awkward.length] ?? ''}, ${instant})
+        returning id
+      `
+      expect(row).toBeDefined()
+    }
+
+    for (const [limit, offset] of [
+      [4, 0],
+      [50, 0],
+      [2, 3],
+    ] as const) {
+      expect(await pageOfPostsJson(db, { limit, offset })).toBe(
+        await serialisedInJavaScript(limit, offset),
+      )
+    }
+  })
+
+  it('past the last post, is an empty page that still counts every post', async () => {
+    const total = await countPosts(db)
+    expect(await pageOfPostsJson(db, { limit: 10, offset: total })).toBe(
+      `{"total":${total},"posts":[]}`,
+    )
   })
 })
 

@@ -28,6 +28,39 @@ export async function listPosts(
   `
 }
 
+/**
+ * A page of posts (newest first, as listPosts) and the number of all posts, in one round trip, as the JSON text
+ * `{"total":N,"posts":[…]}`, built by PostgreSQL byte for byte as `JSON.stringify` builds it from listPosts'
+ * rows: the same keys in the same order, no spaces, `data_criacao` as `Date.prototype.toISOString` writes it
+ * (UTC, milliseconds truncated, `Z`). Concatenated rather than json_build_object, whose text has spaces.
+ */
+export async function pageOfPostsJson(
+  db: Db,
+  { limit, offset }: { limit: number; offset: number },
+): Promise<string> {
+  const [row] = await db<{ page: string }[]>`
+    with page as (
+      select id, titulo, conteudo, autor, data_criacao
+      from posts
+      order by data_criacao desc, id desc
+      limit ${limit} offset ${offset}
+    )
+    select '{"total":' || (select count(*) from posts) || ',"posts":['
+      || coalesce(string_agg(post.json, ',' order by page.data_criacao desc, page.id desc), '')
+      || ']}' as page
+    from page
+    cross join lateral (
+      select row_to_json(fields)::text as json
+      from (
+        select page.id, page.titulo, page.conteudo, page.autor,
+          to_char(page.data_criacao at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as data_criacao
+      ) as fields
+    ) as post
+  `
+  if (!row) throw new Error('the page query returned no row')
+  return row.page
+}
+
 export async function countPosts(db: Db): Promise<number> {
   const [row] = await db<{ total: number }[]>`select count(*)::int as total from posts`
   return row?.total ?? 0

@@ -1,5 +1,5 @@
 import { type Db, pingDb } from '@repo/db/client'
-import { countPosts, createPost, getPost, listPosts } from '@repo/db/posts'
+import { countPosts, createPost, getPost, pageOfPostsJson } from '@repo/db/posts'
 import { Gauge, type Registry } from 'prom-client'
 
 /**
@@ -55,7 +55,7 @@ export function countedQueries(db: Db, load: QueriesInFlight) {
   return {
     ping: counted(pingDb),
     countPosts: counted(countPosts),
-    listPosts: counted(listPosts),
+    pageOfPostsJson: counted(pageOfPostsJson),
     getPost: counted(getPost),
     createPost: counted(createPost),
   }

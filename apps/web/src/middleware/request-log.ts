@@ -21,11 +21,13 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
     status: c.res.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
   }
-  const logger = c.var.logger
-  if (c.var.errorKind === 'overloaded') {
-    logger.debug({ ...fields, errorKind: 'overloaded' }, 'request')
+  // c.get, not c.var: c.var builds an object of every variable on each read.
+  const logger = c.get('logger')
+  const errorKind = c.get('errorKind')
+  if (errorKind === 'overloaded') {
+    logger.debug({ ...fields, errorKind }, 'request')
   } else if (fields.status >= 500) {
-    logger.error({ ...fields, errorKind: c.var.errorKind ?? 'unexpected' }, 'request')
+    logger.error({ ...fields, errorKind: errorKind ?? 'unexpected' }, 'request')
   } else if (PROBE_ROUTES.has(fields.route)) {
     logger.debug(fields, 'request')
   } else {

@@ -219,6 +219,40 @@ describe('GET /api/posts/cache', () => {
     expect(fromCacheRoute.posts).toEqual(fromList.posts)
   })
 
+  it('a hit answers the bytes of the miss, with fonte "cache" first and the JSON content type', async () => {
+    await create({ titulo: 'bytes', conteudo: 'c' })
+    const miss = await env.app.request('/api/posts/cache')
+    const hit = await env.app.request('/api/posts/cache')
+    const missText = await miss.text()
+    expect(missText.startsWith('{"fonte":"banco_de_dados","total":')).toBe(true)
+    expect(await hit.text()).toBe(
+      missText.replace('{"fonte":"banco_de_dados",', '{"fonte":"cache",'),
+    )
+    expect(hit.headers.get('content-type')).toBe('application/json')
+    expect(missText).toBe(JSON.stringify(PostListSchema.parse(JSON.parse(missText))))
+  })
+
+  it.each([
+    ['not JSON', '{"total":3,"posts":['],
+    ['JSON of another shape', '{"posts":42}'],
+    ['a list, as another version of the app might have stored', '[{"id":1}]'],
+    ['a page whose total is no number', '{"total":"3","posts":[]}'],
+  ])(
+    'a value under posts_cache that is %s is a miss: answered from the database, then replaced',
+    async (_, stored) => {
+      const key = env.cache.key('posts_cache')
+      await env.cache.client.set(key, stored)
+      const answer = await readCache()
+      expect(answer).toEqual({
+        ...PostListSchema.parse((await list()).body),
+        fonte: 'banco_de_dados',
+      })
+      const { fonte: _fonte, ...page } = answer
+      expect(await env.cache.client.get(key)).toBe(JSON.stringify(page))
+      expect((await readCache()).fonte).toBe('cache')
+    },
+  )
+
   it('after a create, the next read comes from the database and includes the new post', async () => {
     await readCache()
     const { body } = await create({ titulo: 'depois do cache', conteudo: 'c' })

@@ -9,13 +9,14 @@ import {
   type Post,
   PostIdParamSchema,
   PostListSchema,
-  type PostPage,
   PostPageSchema,
   PostSchema,
+  type PostSource,
 } from '@repo/contracts/posts'
 import type { PostRow } from '@repo/db/posts'
 import type { AppEnv } from '../app-env.js'
 import { ApiError } from '../errors.js'
+import { jsonText } from '../json-text.js'
 import { describeError } from '../logger.js'
 import type { PostsCacheMetrics } from '../metrics/cache-metrics.js'
 import type { Queries } from '../metrics/db-queries.js'
@@ -90,13 +91,23 @@ export const toPost = (row: PostRow): Post => ({
   data_criacao: row.data_criacao.toISOString(),
 })
 
-async function readPage(queries: Queries, limit: number, offset: number): Promise<PostPage> {
-  const [total, rows] = await Promise.all([
-    queries.countPosts(),
-    queries.listPosts({ limit, offset }),
-  ])
-  return { total, posts: rows.map(toPost) }
-}
+/**
+ * posts_cache holds the default page as the text of the route's body without `fonte`: `{"total":N,"posts":[…]}`.
+ * A hit sends it as it is, with `fonte` spliced in, never parsed nor serialised again. So the text is checked
+ * against the page's schema before it is stored, and on a read only its frame is checked: a value of another
+ * shape, a truncated one or one that is no JSON at all is a miss, and is replaced.
+ */
+const STORED_PAGE_START = /^\{"total":\d+,"posts":\[/
+
+const storablePage = (text: string) =>
+  PostPageSchema.safeParse(JSON.parse(text)).success ? text : undefined
+
+const storedPage = (stored: string) =>
+  STORED_PAGE_START.test(stored) && stored.endsWith(']}') ? stored : undefined
+
+/** The body of a page route: the page's text with `fonte` first, as `{ fonte, ...page }` would serialise. */
+const withSource = (source: PostSource, pageText: string) =>
+  `{"fonte":"${source}",${pageText.slice(1)}`
 
 interface PostRoutesDeps {
   queries: Queries
@@ -114,8 +125,7 @@ export function postRoutes({
   cacheMetrics,
   writeToken,
 }: PostRoutesDeps) {
-  const parseCachedPage = (cached: unknown) => PostPageSchema.safeParse(cached).data
-  const loadDefaultPage = () => readPage(queries, PAGE_LIMIT_DEFAULT, 0)
+  const loadDefaultPage = () => queries.pageOfPostsJson({ limit: PAGE_LIMIT_DEFAULT, offset: 0 })
 
   const routes = new OpenAPIHono<AppEnv>()
   // Before the body is read: a client without the token learns nothing from the validation.
@@ -123,21 +133,19 @@ export function postRoutes({
   // /api/posts/cache is registered before /api/posts/{id} so that "cache" is not taken for an id.
   return routes
     .openapi(list, async (c) => {
-      const { limit, offset } = c.req.valid('query')
-      return c.json(
-        { fonte: 'banco_de_dados' as const, ...(await readPage(queries, limit, offset)) },
-        200,
-      )
+      const page = await queries.pageOfPostsJson(c.req.valid('query'))
+      return jsonText(c, PostListSchema, withSource('banco_de_dados', page), 200)
     })
     .openapi(cachedList, async (c) => {
-      const logger = c.var.logger
-      let read: { value: PostPage; hit: boolean }
+      const logger = c.get('logger')
+      let read: { value: string; hit: boolean }
       try {
         read = await cacheAside(cache, {
           key: POSTS_CACHE_KEY,
           ttlSeconds: cacheTtlSeconds,
           load: loadDefaultPage,
-          parse: parseCachedPage,
+          encode: storablePage,
+          decode: storedPage,
           onCacheError: (error) => {
             cacheMetrics.error()
             // Debug only: while Redis is down every read would log it, and the client already logs the outage.
@@ -151,10 +159,8 @@ export function postRoutes({
       }
       if (read.hit) cacheMetrics.hit()
       else cacheMetrics.miss()
-      return c.json(
-        { fonte: read.hit ? ('cache' as const) : ('banco_de_dados' as const), ...read.value },
-        200,
-      )
+      const source = read.hit ? 'cache' : 'banco_de_dados'
+      return jsonText(c, PostListSchema, withSource(source, read.value), 200)
     })
     .openapi(byId, async (c) => {
       const row = await queries.getPost(c.req.valid('param').id)
@@ -167,7 +173,7 @@ export function postRoutes({
         await invalidate(cache, POSTS_CACHE_KEY)
       } catch (error) {
         cacheMetrics.error()
-        c.var.logger.warn(describeError(error), 'could not invalidate the posts cache')
+        c.get('logger').warn(describeError(error), 'could not invalidate the posts cache')
       }
       c.header('Location', `/api/posts/${post.id}`)
       return c.json(post, 201)
