@@ -16,8 +16,9 @@ for (const dir of dirs) {
   for (const file of files.filter((name) => name.endsWith('.json'))) {
     const report = JSON.parse(readFileSync(join(dir, file), 'utf8'))
     for (const result of report.testResults) {
-      // A file that fails to load (syntax error, failing hook) has no failed test of its own: count it as one.
-      if (result.status === 'failed' && result.assertionResults.length === 0) failed++
+      // A file that fails without a failed test of its own (a syntax error, a failing hook): count it as one.
+      const failedTests = result.assertionResults.filter(({ status }) => status === 'failed').length
+      if (result.status === 'failed' && failedTests === 0) failed++
       for (const { status } of result.assertionResults) {
         if (status === 'passed') passed++
         else if (status === 'failed') failed++
