@@ -8,12 +8,29 @@ import { REQUEST_ID_HEADER } from './middleware/request-id.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
-export const limitBody: MiddlewareHandler = bodyLimit({
+const tooLarge = () => new ApiError(413, 'Corpo da requisição maior que 64 KiB')
+
+const countingBodyLimit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
-    throw new ApiError(413, 'Corpo da requisição maior que 64 KiB')
+    throw tooLarge()
   },
 })
+
+/**
+ * 413 past MAX_BODY_BYTES. A body of declared length (Node's parser holds it to that length) is judged by its
+ * Content-Length alone, as hono/body-limit does, but without asking for the request's web stream first: on
+ * @hono/node-server that builds a full Request with a ReadableStream body, the largest cost of a POST. A chunked
+ * body is counted as it arrives, by hono/body-limit.
+ */
+export const limitBody: MiddlewareHandler = (c, next) => {
+  const length = c.req.header('content-length')
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+    return countingBodyLimit(c, next)
+  }
+  if (Number.parseInt(length, 10) > MAX_BODY_BYTES) throw tooLarge()
+  return next()
+}
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i
 

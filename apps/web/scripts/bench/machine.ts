@@ -46,17 +46,13 @@ function bytesUnder(path: string): number {
 }
 
 /**
- * Bytes of what the image copies (infra/scripts/build-app.sh): dist/server, dist/migrations and a package.json
- * holding only the module type.
+ * Bytes of what the image copies (infra/scripts/build-app.sh): the build's dist/ and a package.json holding only
+ * the module type.
  */
 export function productionPayloadBytes(appDir: string): number {
   const { type = 'commonjs' } = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'))
   const packageJson = `{ "type": "${type}" }\n`
-  return (
-    bytesUnder(join(appDir, 'dist/server')) +
-    bytesUnder(join(appDir, 'dist/migrations')) +
-    Buffer.byteLength(packageJson)
-  )
+  return bytesUnder(join(appDir, 'dist')) + Buffer.byteLength(packageJson)
 }
 
 export function describeMachine(): string {

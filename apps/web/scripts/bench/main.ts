@@ -284,7 +284,9 @@ try {
       atMost: true,
     })
   }
-  console.log(`production payload (dist/server, dist/migrations, package.json): ${payload} bytes`)
+  console.log(
+    `production payload (dist/ and package.json, as the image copies them): ${payload} bytes`,
+  )
   printChecks(checks)
   if (profile) printSummary(profile)
   if (flags.json) {
