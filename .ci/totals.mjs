@@ -11,6 +11,7 @@ if (dirs.length === 0) dirs.push('.reports')
 let passed = 0
 let failed = 0
 let skipped = 0
+const failures = []
 for (const dir of dirs) {
   const files = existsSync(dir) ? readdirSync(dir) : []
   for (const file of files.filter((name) => name.endsWith('.json'))) {
@@ -18,11 +19,19 @@ for (const dir of dirs) {
     for (const result of report.testResults) {
       // A file that fails without a failed test of its own (a syntax error, a failing hook): count it as one.
       const failedTests = result.assertionResults.filter(({ status }) => status === 'failed').length
-      if (result.status === 'failed' && failedTests === 0) failed++
-      for (const { status } of result.assertionResults) {
+      if (result.status === 'failed' && failedTests === 0) {
+        failed++
+        failures.push(`${result.name}: ${firstLine(result.message)}`)
+      }
+      for (const { status, fullName, failureMessages } of result.assertionResults) {
         if (status === 'passed') passed++
-        else if (status === 'failed') failed++
-        else skipped++
+        else if (status === 'failed') {
+          failed++
+          failures.push(`${result.name} > ${fullName}: ${firstLine(failureMessages?.[0])}`)
+        } else {
+          skipped++
+          failures.push(`${result.name} > ${fullName}: ${status}`)
+        }
       }
     }
   }
@@ -39,8 +48,14 @@ for (const dir of dirs) {
     }
   }
 }
+// Last before the totals, so that the tail of the output CI keeps names what failed.
+for (const failure of failures) console.log(`not passed: ${failure}`)
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`)
 if (skipped > 0 && process.env.CI === 'true') process.exitCode = 1
+
+function firstLine(message) {
+  return (message ?? 'no message').trim().split('\n')[0].slice(0, 300)
+}
 
 /** Workspace packages whose `test` script runs vitest, yet wrote no `<folder>.json`. */
 function packagesWithoutReport(files) {

@@ -81,7 +81,7 @@ describe('isDatabaseUnavailable', () => {
 
     expect(error).toMatchObject({ code: '57014' })
     expect(isDatabaseUnavailable(error)).toBe(true)
-    expect(ms).toBeLessThan(2_000)
+    expect(ms).toBeLessThan(4_000)
   })
 })
 
@@ -123,7 +123,8 @@ describe('behind a port proxy whose database goes down and comes back', () => {
     for (const attempt of [1, 2]) {
       const { error, ms } = await timedFailure(() => pingDb(db))
       expect(isDatabaseUnavailable(error), `attempt ${attempt}`).toBe(true)
-      expect(ms, `attempt ${attempt}`).toBeLessThan(1_000)
+      // Well short of the 5 s connect timeout, with room for a busy machine.
+      expect(ms, `attempt ${attempt}`).toBeLessThan(3_000)
     }
 
     proxy.backendUp()

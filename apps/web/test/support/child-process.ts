@@ -8,7 +8,8 @@ import { acquireResources, type ResourceOptions } from './resources.js'
 const APP_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const SOURCE_ENTRY = 'src/index.ts'
 const BUNDLE_ENTRY = 'dist/server/index.js'
-const HEALTHY_WITHIN_MS = 30_000
+/** Room for tsx, migrations and a machine busy with other suites. */
+const HEALTHY_WITHIN_MS = 60_000
 /** The app's default SHUTDOWN_TIMEOUT_MS: a drain that runs its course is not cut short. */
 const STOP_GRACE_MS = 10_000
 
@@ -113,16 +114,22 @@ export async function spawnAppProcess(options: AppProcessOptions = {}): Promise<
   }
 }
 
-/** spawnAppProcess, then waits until it answers GET /health; cleans up if it never does. */
+/**
+ * spawnAppProcess, then waits until it answers GET /health; cleans up if it never does. A free port can be taken
+ * by another suite between `freePort()` and the app's listen: then it tries once more on another one.
+ */
 export async function startAppProcess(options: AppProcessOptions = {}): Promise<AppProcess> {
-  const app = await spawnAppProcess(options)
-  try {
-    await app.waitUntilHealthy()
-  } catch (error) {
-    await app.cleanup()
-    throw error
+  for (let attempt = 1; ; attempt++) {
+    const app = await spawnAppProcess(options)
+    try {
+      await app.waitUntilHealthy()
+      return app
+    } catch (error) {
+      await app.cleanup()
+      const portTaken = /EADDRINUSE/.test(app.output())
+      if (!portTaken || options.port !== undefined || attempt === 2) throw error
+    }
   }
-  return app
 }
 
 function isHealthy(url: string): Promise<boolean> {
