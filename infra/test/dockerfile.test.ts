@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { DockerfileParser, type ImageTemplate } from 'dockerfile-ast'
 import { validate } from 'dockerfile-utils'
 import { describe, expect, test } from 'vitest'
+import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
 import { dockerignoreAt } from '../src/rehearsal.js'
 import { readRepoFile, repoRoot, workspaceManifests } from '../src/repo.js'
 
@@ -87,7 +88,7 @@ describe('stages', () => {
       expect(moreCmds).toEqual([])
       expect(cmd?.getJSONStrings().map((argument) => argument.getJSONValue())).toEqual(
         name === 'web'
-          ? ['node', expect.stringMatching(/^--max-old-space-size=\d+$/), 'dist/server/index.js']
+          ? ['node', ...IMAGE_NODE_FLAGS, 'dist/server/index.js']
           : ['node', 'dist/index.js'],
       )
       expect(stage(name).getHEALTHCHECKs()).toHaveLength(1)

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { get } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '@repo/testing/ports'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { createTestKeyspace, type TestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
 import {
   buildContextFiles,
   buildEnvironment,
@@ -33,17 +34,6 @@ let keyspace: TestKeyspace | undefined
 let web: ChildProcess | undefined
 let webLog = ''
 let baseUrl = ''
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Like a build stage: the whole context copied in, then build-app.sh, then only <outdir> kept. */
 async function rehearseBuild(app: App) {
@@ -81,8 +71,8 @@ beforeAll(async () => {
   keyspace = createTestKeyspace()
   const port = await freePort()
   baseUrl = `http://127.0.0.1:${port}`
-  // Only what compose.yml gives the container, and the image's NODE_ENV: nothing of this machine.
-  web = spawn(node24, ['dist/server/index.js'], {
+  // Only what compose.yml gives the container, and the image's NODE_ENV and flags: nothing of this machine.
+  web = spawn(node24, [...IMAGE_NODE_FLAGS, 'dist/server/index.js'], {
     cwd: outDir('web'),
     env: {
       NODE_ENV: 'production',

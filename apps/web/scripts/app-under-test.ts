@@ -57,6 +57,8 @@ export async function startAppUnderTest(options: {
   nodeArgs?: readonly string[]
   /** More modules to preload, beside the memory probe. */
   preload?: string[]
+  /** The node binary to run the app on; default: the one running this script. */
+  nodeBinary?: string
 }): Promise<AppUnderTest> {
   const useBundle = !options.fromSource && hasBundle()
   const logFile = join(tmpdir(), `web-load-${process.pid}.log`)
@@ -64,6 +66,7 @@ export async function startAppUnderTest(options: {
     entry: useBundle ? 'bundle' : 'source',
     preload: [MEMORY_PROBE, ...(options.preload ?? [])],
     nodeArgs: options.nodeArgs,
+    nodeBinary: options.nodeBinary,
     outputFile: logFile,
     ipc: true,
     env: { LOG_LEVEL: options.logLevel, ...options.env },

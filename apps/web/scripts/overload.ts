@@ -3,7 +3,7 @@
 // exits 1 when a target is missed: no socket error, every answer a 200/201 or a 503 JSON, none later than
 // REQUEST_TIMEOUT_MS + 1 s, p99 <= 2 s, peak RSS < 200 MB, /status healthy right after.
 //   pnpm --filter web build && pnpm --filter web overload [--seconds 15] [--connections 2000]
-//     [--log-level info] [--env NAME=value ...] [--node-arg=--cpu-prof ...] [--only POST]
+//     [--log-level info] [--env NAME=value ...] [--node-arg=--cpu-prof ...] [--only POST] [--node <path>]
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -12,6 +12,8 @@ import autocannon from 'autocannon'
 import { parseConfig } from '../src/config.js'
 import { hasBundle } from '../test/support/child-process.js'
 import { type AppUnderTest, residentMiB, startAppUnderTest } from './app-under-test.js'
+// As the image runs the app: the heap limits are part of what is measured.
+import { IMAGE_NODE_FLAGS } from './image-node-flags.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,6 +26,8 @@ const { values: flags } = parseArgs({
     'node-arg': { type: 'string', multiple: true, default: [] },
     /** Only the routes whose name contains this, e.g. --only POST. */
     only: { type: 'string', default: '' },
+    /** The node binary to run the app on, e.g. the image's Node 24; default: the one running this script. */
+    node: { type: 'string', default: process.execPath },
   },
 })
 function positiveInteger(name: string, text: string): number {
@@ -45,8 +49,10 @@ const requestTimeoutMs = parseConfig({
   ...extraEnv,
 }).REQUEST_TIMEOUT_MS
 
-/** As the image runs the app (infra/Dockerfile): the heap limit is part of what is measured. */
-const IMAGE_NODE_ARGS = ['--max-old-space-size=160']
+const appNode = {
+  path: flags.node,
+  version: execFileSync(flags.node, ['--version'], { encoding: 'utf8' }).trim(),
+}
 
 const TARGETS = {
   p99Ms: 2_000,
@@ -121,29 +127,49 @@ interface Row {
   p99: number
   slowest: number
   peakRssMiB: number
+  peakParts: PeakParts
   statusAfter: { status: number; ms: number }
 }
 
-/** RSS of `pid` every 100 ms until stopped; the highest value. */
-function sampleRss(pid: number) {
+/** What the app's memory was made of when its RSS peaked, from process.memoryUsage(), in MiB. */
+interface PeakParts {
+  heapTotal: number
+  heapUsed: number
+  external: number
+}
+
+/** The app's RSS every 100 ms until stopped: the highest value, and the V8 heap's part in it around then. */
+function sampleRss(app: AppUnderTest) {
   let peak = 0
+  let parts: PeakParts = { heapTotal: 0, heapUsed: 0, external: 0 }
   let running = true
   const done = (async () => {
     while (running) {
-      peak = Math.max(
-        peak,
-        await residentMiB(pid).then(
-          (resident) => resident.rss,
-          () => 0,
-        ),
+      const rss = await residentMiB(app.pid).then(
+        (resident) => resident.rss,
+        () => 0,
       )
+      if (rss > peak) {
+        peak = rss
+        const usage = (await app.ask('memory').catch(() => undefined)) as
+          | NodeJS.MemoryUsage
+          | undefined
+        if (usage !== undefined) {
+          const mib = (bytes: number) => bytes / 2 ** 20
+          parts = {
+            heapTotal: mib(usage.heapTotal),
+            heapUsed: mib(usage.heapUsed),
+            external: mib(usage.external),
+          }
+        }
+      }
       await sleep(100)
     }
   })()
   return async () => {
     running = false
     await done
-    return peak
+    return { peak, parts }
   }
 }
 
@@ -197,9 +223,9 @@ async function hammer(app: AppUnderTest, route: Route, durationSeconds: number, 
 }
 
 async function measure(app: AppUnderTest, route: Route): Promise<Row> {
-  const stopSampling = sampleRss(app.pid)
+  const stopSampling = sampleRss(app)
   const { result, ...counts } = await hammer(app, route, seconds, connections)
-  const peakRssMiB = await stopSampling()
+  const { peak: peakRssMiB, parts: peakParts } = await stopSampling()
   const statusAfter = await statusNow(app)
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
@@ -214,6 +240,7 @@ async function measure(app: AppUnderTest, route: Route): Promise<Row> {
     p99: result.latency.p99,
     slowest: result.latency.max,
     peakRssMiB,
+    peakParts,
     statusAfter,
   }
 }
@@ -259,16 +286,17 @@ ensureOpenFileLimit()
 if (!hasBundle()) throw new Error('no dist/server/index.js: run `pnpm --filter web build` first')
 const cpu = cpus()
 console.log(
-  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, node ${[...IMAGE_NODE_ARGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
+  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, node ${[...IMAGE_NODE_FLAGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
 )
 console.log(
-  `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}; the load generator, the app, PostgreSQL and Redis share them`,
+  `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}); the load generator (Node ${process.version}), the app (Node ${appNode.version}), PostgreSQL and Redis share them`,
 )
 const app = await startAppUnderTest({
   fromSource: false,
   logLevel: flags['log-level'],
   env: { NODE_ENV: 'production', ...extraEnv },
-  nodeArgs: [...IMAGE_NODE_ARGS, ...flags['node-arg']],
+  nodeArgs: [...IMAGE_NODE_FLAGS, ...flags['node-arg']],
+  nodeBinary: appNode.path,
 })
 let failures = 0
 try {
@@ -283,6 +311,10 @@ try {
     const misses = missed(row)
     failures += misses.length
     console.log(`${route.name}: ${misses.length === 0 ? 'every target met' : misses.join('; ')}`)
+    const { heapTotal, heapUsed, external } = row.peakParts
+    console.log(
+      `  at the RSS peak: V8 heap ${mb(heapTotal)} reserved, ${mb(heapUsed)} used; external ${mb(external)}`,
+    )
     await sleep(2_000)
   }
   printTable(rows)

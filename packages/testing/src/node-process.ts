@@ -17,6 +17,8 @@ export interface NodeProcessOptions {
   outputFile?: string
   /** Open an IPC channel to the child (`child.send()`, its `message` event). */
   ipc?: boolean
+  /** The node binary to run; default: the one running this process. */
+  nodeBinary?: string
 }
 
 export interface NodeProcess {
@@ -34,11 +36,11 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>
 }
 
-/** Runs `node <args>` with `env` added to this process's environment. Stop it in afterAll, also when the test failed. */
+/** Runs `node <args>` (this process's node unless `options.nodeBinary`) with `env` added to this process's environment. Stop it in afterAll, also when the test failed. */
 export function spawnNode(args: readonly string[], options: NodeProcessOptions): NodeProcess {
   const { outputFile } = options
   const file = outputFile === undefined ? undefined : openSync(outputFile, 'w')
-  const child = spawn(process.execPath, args, {
+  const child = spawn(options.nodeBinary ?? process.execPath, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', file ?? 'pipe', file ?? 'pipe', ...(options.ipc ? ['ipc' as const] : [])],

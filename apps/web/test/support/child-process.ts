@@ -30,6 +30,8 @@ export interface AppProcessOptions extends ResourceOptions {
   /** Send its output to this file instead of memory (see spawnNode). */
   outputFile?: string
   ipc?: boolean
+  /** The node binary to run the app on; default: the one running this process. */
+  nodeBinary?: string
 }
 
 export interface AppProcess extends NodeProcess {
@@ -72,6 +74,7 @@ export async function spawnAppProcess(options: AppProcessOptions = {}): Promise<
       },
       outputFile: options.outputFile,
       ipc: options.ipc,
+      nodeBinary: options.nodeBinary,
     })
   } catch (error) {
     await resources.release()
