@@ -7,7 +7,10 @@
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { spawnNode } from '@repo/testing/node-process'
+import { freePort } from '@repo/testing/ports'
 import autocannon from 'autocannon'
 import { parseConfig } from '../src/config.js'
 import { hasBundle } from '../test/support/child-process.js'
@@ -28,6 +31,11 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: '' },
     /** The node binary to run the app on, e.g. the image's Node 24; default: the one running this script. */
     node: { type: 'string', default: process.execPath },
+    /**
+     * Also flood a bare node:http server that spends this many µs of CPU per request (see overload-reference.mjs),
+     * on the same node, for a reference measured in the same run; 0: none.
+     */
+    reference: { type: 'string', default: '0' },
   },
 })
 function positiveInteger(name: string, text: string): number {
@@ -191,10 +199,10 @@ function isJsonError(body: string): boolean {
   }
 }
 
-async function hammer(app: AppUnderTest, route: Route, durationSeconds: number, load: number) {
+async function hammer(url: string, route: Route, durationSeconds: number, load: number) {
   const counts = { jsonUnavailable: 0, withRetryAfter: 0, wrong: 0 }
   const result = await autocannon({
-    url: app.url,
+    url,
     connections: load,
     duration: durationSeconds,
     // Longer than any answer may take: a late answer is measured, not cut.
@@ -224,7 +232,7 @@ async function hammer(app: AppUnderTest, route: Route, durationSeconds: number, 
 
 async function measure(app: AppUnderTest, route: Route): Promise<Row> {
   const stopSampling = sampleRss(app)
-  const { result, ...counts } = await hammer(app, route, seconds, connections)
+  const { result, ...counts } = await hammer(app.url, route, seconds, connections)
   const { peak: peakRssMiB, parts: peakParts } = await stopSampling()
   const statusAfter = await statusNow(app)
   const statuses = Object.fromEntries(
@@ -282,6 +290,36 @@ function printTable(rows: Row[]): void {
   }
 }
 
+const referenceCpuUs = Number(flags.reference)
+if (!Number.isInteger(referenceCpuUs) || referenceCpuUs < 0) {
+  throw new Error('--reference takes a whole number of µs')
+}
+
+/** The same flood on overload-reference.mjs: its slowest answer and p99 are what Node alone gives. */
+async function floodReference(): Promise<void> {
+  const port = await freePort()
+  const reference = spawnNode(
+    [fileURLToPath(new URL('./overload-reference.mjs', import.meta.url))],
+    {
+      cwd: process.cwd(),
+      env: { PORT: String(port), CPU_US: String(referenceCpuUs) },
+      nodeBinary: appNode.path,
+    },
+  )
+  try {
+    await reference.waitForStdout(/listening/)
+    const route: Route = { name: 'reference', method: 'GET', path: '/', ok: 200 }
+    const url = `http://127.0.0.1:${port}`
+    await hammer(url, route, 2, 32)
+    const { result } = await hammer(url, route, seconds, connections)
+    console.log(
+      `\nreference: bare node:http spending ${referenceCpuUs} µs of CPU per request, Node ${appNode.version}, the same flood: ${result.requests.total.toLocaleString('en')} answers, ${result.errors} socket errors, p50 ${sec(result.latency.p50)}, p99 ${sec(result.latency.p99)}, slowest ${sec(result.latency.max)}`,
+    )
+  } finally {
+    await reference.stop('SIGTERM')
+  }
+}
+
 ensureOpenFileLimit()
 if (!hasBundle()) throw new Error('no dist/server/index.js: run `pnpm --filter web build` first')
 const cpu = cpus()
@@ -303,7 +341,7 @@ try {
   console.log(`app: ${app.runs}, pid ${app.pid}, log ${app.logFile}\n     ${app.data}`)
   // Not measured: the JIT and the pools warm up.
   const routes = ROUTES.filter(({ name }) => name.includes(flags.only))
-  for (const route of routes) await hammer(app, route, 2, 32)
+  for (const route of routes) await hammer(app.url, route, 2, 32)
   const rows: Row[] = []
   for (const route of routes) {
     const row = await measure(app, route)
@@ -321,4 +359,5 @@ try {
 } finally {
   await app.cleanup()
 }
+if (referenceCpuUs > 0) await floodReference()
 process.exit(failures === 0 ? 0 : 1)

@@ -27,6 +27,7 @@ export async function measureColdStart(options: {
   databaseUrl: string
   keyPrefix: string
   env: Record<string, string>
+  nodeArgs: readonly string[]
 }): Promise<number> {
   const started = performance.now()
   const app = await spawnAppProcess({
@@ -34,6 +35,7 @@ export async function measureColdStart(options: {
     databaseUrl: options.databaseUrl,
     keyPrefix: options.keyPrefix,
     env: options.env,
+    nodeArgs: options.nodeArgs,
     outputFile: join(tmpdir(), `web-cold-start-${process.pid}.log`),
   })
   try {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { TEST_REDIS_URL } from '@repo/testing/redis'
 import { startAppUnderTest } from '../app-under-test.js'
+import { IMAGE_NODE_FLAGS } from '../image-node-flags.js'
 import { measureColdStart } from './cold-start.js'
 import { combine, generateLoad, hasWrk, type LoadResult, type Measured, median } from './load.js'
 import { cpuSeconds, describeMachine, pinProcesses, productionPayloadBytes } from './machine.js'
@@ -44,6 +45,8 @@ const { values: flags } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     'cold-starts': { type: 'string', default: '3' },
     profile: { type: 'boolean', default: false },
+    /** Run node with V8's own heap sizing instead of the image's flags, to compare the two. */
+    'v8-defaults': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 })
@@ -75,16 +78,24 @@ if (!flags['skip-build']) {
   execFileSync(process.execPath, ['build.mjs'], { cwd: APP_DIR, stdio: 'inherit' })
 }
 const pinning = pinProcesses()
+/** As the image starts node (infra/Dockerfile): its heap limits are part of what is measured. */
+const nodeArgs = flags['v8-defaults'] ? [] : [...IMAGE_NODE_FLAGS]
+const nodeArgsNote = () =>
+  nodeArgs.length > 0
+    ? `${nodeArgs.join(' ')} (the image's flags)`
+    : "with V8's own heap sizing (--v8-defaults)"
 
 console.log(
   `bench: per route, ${warmupSeconds} s of warm-up for each server, then ${rounds} rounds of ${seconds} s on each in turn (medians of the rounds); wrk with ${connections} connections`,
 )
 console.log(`machine: ${describeMachine()}; ${pinning.note}`)
+console.log(`node flags of the app: ${nodeArgsNote()}`)
 
 const app = await startAppUnderTest({
   fromSource: false,
   logLevel: 'info',
   env: PRODUCTION_ENV,
+  nodeArgs,
   preload: flags.profile ? [PROFILE_PROBE] : [],
 })
 const references = new Map<ReferenceName, ReferenceServer>()
@@ -258,6 +269,7 @@ try {
         databaseUrl: app.databaseUrl,
         keyPrefix: app.keyPrefix,
         env: PRODUCTION_ENV,
+        nodeArgs,
       }),
     )
   }
