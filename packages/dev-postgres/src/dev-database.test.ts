@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { embeddedBinDir } from './binaries.js'
 import { type DevDatabase, DevDatabaseError, startDevDatabase } from './dev-database.js'
 
+/** @repo/testing's freePort cannot be used here: @repo/testing depends on this package for its binaries. */
 async function freePort(): Promise<number> {
   const probe = createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
