@@ -76,6 +76,9 @@ export function createCache(url: string, options: CacheOptions = {}): RedisCache
     // that timeout only ends a connection whose server stopped answering (even mid-handshake),
     // and the client reconnects.
     pingInterval: KEEPALIVE_PING_INTERVAL_MS,
+    // No per-command timeout of node-redis's own (5 s by default): `timed` below bounds every command, and
+    // node-redis's costs an AbortSignal.timeout and its listener on each one.
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: connectTimeoutMs,
       socketTimeout: SILENT_SOCKET_TIMEOUT_MS,
