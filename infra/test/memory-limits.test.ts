@@ -1,9 +1,8 @@
-import { DockerfileParser } from 'dockerfile-ast'
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import { describe, expect, test } from 'vitest'
+import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
 import { loadCompose } from '../src/compose.js'
 import { loadManifests } from '../src/k8s.js'
-import { readRepoFile } from '../src/repo.js'
 
 /**
  * Share of a memory limit the old-generation heap may take: the rest is for what is not that heap (the young
@@ -20,24 +19,10 @@ function mib(quantity: string | undefined): number {
   return Number(match[1]) * (MIB[match[2] ?? ''] ?? Number.NaN)
 }
 
-/** The old-generation limit the web image's CMD gives node, held to web's list by dockerfile.test.ts. */
-function webHeapMiB(): number {
-  const dockerfile = DockerfileParser.parse(readRepoFile('infra/Dockerfile'))
-  const web = dockerfile
-    .getFROMs()
-    .find((from) => from.getBuildStage() === 'web')
-    ?.getRange().start
-  const stage = web && dockerfile.getContainingImage(web)
-  const cmd = stage
-    ?.getCMDs()[0]
-    ?.getJSONStrings()
-    .map((argument) => argument.getJSONValue())
-  const flag = cmd?.find((argument) => argument.startsWith('--max-old-space-size='))
-  if (!flag) throw new Error('the web image starts node without --max-old-space-size')
-  return Number(flag.split('=')[1])
-}
-
-const heap = webHeapMiB()
+/** The old-generation limit in MiB the web image starts node with (dockerfile.test.ts holds its CMD to the list). */
+const heap = Number(
+  IMAGE_NODE_FLAGS.find((flag) => flag.startsWith('--max-old-space-size='))?.split('=')[1],
+)
 const limits = {
   'compose.yml': mib(
     (

@@ -80,7 +80,7 @@ if (!flags['skip-build']) {
 const pinning = pinProcesses()
 /** As the image starts node (infra/Dockerfile): its heap limits are part of what is measured. */
 const nodeArgs = flags['v8-defaults'] ? [] : [...IMAGE_NODE_FLAGS]
-const nodeArgsNote = () =>
+const nodeArgsNote =
   nodeArgs.length > 0
     ? `${nodeArgs.join(' ')} (the image's flags)`
     : "with V8's own heap sizing (--v8-defaults)"
@@ -89,7 +89,7 @@ console.log(
   `bench: per route, ${warmupSeconds} s of warm-up for each server, then ${rounds} rounds of ${seconds} s on each in turn (medians of the rounds); wrk with ${connections} connections`,
 )
 console.log(`machine: ${describeMachine()}; ${pinning.note}`)
-console.log(`node flags of the app: ${nodeArgsNote()}`)
+console.log(`node flags of the app: ${nodeArgsNote}`)
 
 const app = await startAppUnderTest({
   fromSource: false,
