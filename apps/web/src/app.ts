@@ -5,7 +5,6 @@ import { isDatabaseUnavailable, isLoginRefused } from '@repo/db/client'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { methodNotAllowed } from 'hono/method-not-allowed'
-import { secureHeaders } from 'hono/secure-headers'
 import { Registry } from 'prom-client'
 import type { AppEnv } from './app-env.js'
 import type { Config } from './config.js'
@@ -22,6 +21,7 @@ import { loadShed, RequestGate } from './middleware/load-shed.js'
 import { requestId } from './middleware/request-id.js'
 import { requestLog } from './middleware/request-log.js'
 import { requestTimeout } from './middleware/request-timeout.js'
+import { securityHeaders } from './middleware/security-headers.js'
 import { mountDocs } from './openapi.js'
 import { assetRoutes } from './routes/assets.js'
 import { counterRoutes } from './routes/counter.js'
@@ -99,7 +99,7 @@ export function createApp({
   app.use(requestLog)
   app.use(httpMetrics(http))
   app.use(methodNotAllowed({ app, onMethodNotAllowed }))
-  app.use(secureHeaders())
+  app.use(securityHeaders)
   if (config.CORS_ORIGINS.length > 0) app.use(cors({ origin: config.CORS_ORIGINS }))
   app.use(loadShed(gate, countShed))
   app.use(requestTimeout(config.REQUEST_TIMEOUT_MS))

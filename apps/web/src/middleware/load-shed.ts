@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { errorResponse } from '../errors.js'
+import { type NodeBindings, nodeBindings } from '../node-bindings.js'
 
 export interface LoadLimits {
   /** Requests being answered at once. */
@@ -118,7 +118,7 @@ export function loadShed(
     const admitted = entered === true || (entered !== false && (await entered))
     if (!admitted) {
       onShed()
-      pauseConnection(c.env as NodeBindings | undefined)
+      pauseConnection(nodeBindings(c))
       c.set('errorKind', 'overloaded')
       c.header('Retry-After', String(RETRY_AFTER_SECONDS))
       return errorResponse(c, 503, 'Servidor sobrecarregado, tente novamente em instantes')
@@ -131,17 +131,11 @@ export function loadShed(
   }
 }
 
-interface NodeBindings {
-  incoming?: IncomingMessage
-  outgoing?: ServerResponse
-}
-
-function pauseConnection(bindings: NodeBindings | undefined): void {
-  const socket = bindings?.incoming?.socket
-  const response = bindings?.outgoing
-  if (!socket || !response) return
+function pauseConnection({ incoming, outgoing }: NodeBindings): void {
+  const socket = incoming?.socket
+  if (!socket || !outgoing) return
   // Once the 503 is sent: Node resumes a socket itself while it finishes a request.
-  response.once('finish', () => {
+  outgoing.once('finish', () => {
     socket.pause()
     setTimeout(() => socket.resume(), SHED_CONNECTION_PAUSE_MS).unref()
   })

@@ -1,6 +1,7 @@
 import { StatsSchema } from '@repo/contracts/counter'
 import { rawHttp } from '@repo/testing/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SECURITY_HEADERS } from '../../src/middleware/security-headers.js'
 import { MAX_BODY_BYTES } from '../../src/request-guards.js'
 import { expectJsonError } from '../support/expect-json-error.js'
 import { startTestServer, type TestServer } from '../support/real-socket.js'
@@ -146,6 +147,7 @@ describe('URL-encoded junk in the path, over a real socket', () => {
 describe('the headers of every answer', () => {
   it.each([
     ['200', request(['GET /health HTTP/1.1', 'Connection: close'])],
+    ['200 page', request(['GET / HTTP/1.1', 'Connection: close'])],
     ['404', request(['GET /nada HTTP/1.1', 'Connection: close'])],
     ['405', request(['DELETE /api/posts HTTP/1.1', 'Connection: close'])],
     ['415', request(['POST /api/posts HTTP/1.1', 'Content-Length: 2', 'Connection: close'], '{}')],
@@ -159,9 +161,19 @@ describe('the headers of every answer', () => {
         'referrer-policy': 'no-referrer',
         'cross-origin-resource-policy': 'same-origin',
         'strict-transport-security': expect.stringMatching(/^max-age=/),
+        'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
       })
+      for (const [name, value] of SECURITY_HEADERS) {
+        expect(response?.headers[name.toLowerCase()]).toBe(value)
+      }
       expect(response?.headers).not.toHaveProperty('x-powered-by')
       expect(response?.headers).not.toHaveProperty('server')
     },
   )
+
+  it('the dashboard page keeps its Content-Security-Policy beside them', async () => {
+    const [response] = await rawHttp(server.port, request(['GET / HTTP/1.1', 'Connection: close']))
+    expect(response?.status).toBe(200)
+    expect(response?.headers['content-security-policy']).toContain("script-src 'self'")
+  })
 })
