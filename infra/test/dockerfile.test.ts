@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DockerfileParser, type ImageTemplate } from 'dockerfile-ast'
 import { validate } from 'dockerfile-utils'
 import { describe, expect, test } from 'vitest'
-import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
+import { IMAGE_ENV, IMAGE_NODE_FLAGS } from 'web/image-runtime'
 import { dockerignoreAt } from '../src/rehearsal.js'
 import { readRepoFile, repoRoot, workspaceManifests } from '../src/repo.js'
 
@@ -99,12 +99,20 @@ describe('stages', () => {
     expect(instructionsOf('web')).toContain('EXPOSE 5000')
   })
 
-  test('no ARG, and no ENV but NODE_ENV: nothing that could hold a secret is baked in', () => {
+  test("no ARG, and no ENV but NODE_ENV and web's runtime settings: nothing that could hold a secret is baked in", () => {
     expect(dockerfile.getARGs()).toEqual([])
     const names = dockerfile
       .getENVs()
       .flatMap((env) => env.getProperties().map((property) => property.getName()))
-    expect(names).toEqual(['NODE_ENV', 'NODE_ENV'])
+    expect(names).toEqual(['NODE_ENV', ...Object.keys(IMAGE_ENV), 'NODE_ENV'])
+  })
+
+  test("web's ENV holds the runtime settings of image-runtime.ts, at their values", () => {
+    const settings = stage('web')
+      .getENVs()
+      .flatMap((env) => env.getProperties())
+      .map((property) => [property.getName(), property.getValue()])
+    expect(Object.fromEntries(settings)).toEqual({ NODE_ENV: 'production', ...IMAGE_ENV })
   })
 })
 

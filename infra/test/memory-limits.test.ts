@@ -1,6 +1,6 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import { describe, expect, test } from 'vitest'
-import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
+import { IMAGE_NODE_FLAGS } from 'web/image-runtime'
 import { loadCompose } from '../src/compose.js'
 import { loadManifests } from '../src/k8s.js'
 

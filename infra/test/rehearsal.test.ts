@@ -7,7 +7,7 @@ import { freePort } from '@repo/testing/ports'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { createTestKeyspace, type TestKeyspace } from '@repo/testing/redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { IMAGE_NODE_FLAGS } from 'web/image-node-flags'
+import { IMAGE_ENV, IMAGE_NODE_FLAGS } from 'web/image-runtime'
 import {
   buildContextFiles,
   buildEnvironment,
@@ -71,11 +71,12 @@ beforeAll(async () => {
   keyspace = createTestKeyspace()
   const port = await freePort()
   baseUrl = `http://127.0.0.1:${port}`
-  // Only what compose.yml gives the container, and the image's NODE_ENV and flags: nothing of this machine.
+  // Only what compose.yml gives the container, and the image's ENV and flags: nothing of this machine.
   web = spawn(node24, [...IMAGE_NODE_FLAGS, 'dist/server/index.js'], {
     cwd: outDir('web'),
     env: {
       NODE_ENV: 'production',
+      ...IMAGE_ENV,
       PORT: String(port),
       DATABASE_URL: database.url,
       REDIS_URL: keyspace.url,
@@ -198,6 +199,18 @@ describe('the built web on Node 24 with NODE_ENV=production, against PostgreSQL 
     expect(result.code, result.output).toBe(0)
   })
 
+  test("on the image's Node, web listens on four sockets of its port, and each of them answers", async () => {
+    const port = Number(new URL(baseUrl).port)
+    expect(listeningSockets(port)).toBe(4)
+    // The kernel spreads new connections over the sockets by address: many connections reach every one.
+    const statuses = await Promise.all(
+      Array.from({ length: 64 }, () =>
+        fetch(`${baseUrl}/health`, { headers: { connection: 'close' } }).then((r) => r.status),
+      ),
+    )
+    expect(new Set(statuses)).toEqual(new Set([200]))
+  })
+
   test('SIGTERM stops web with exit code 0', async () => {
     const server = web
     if (server === undefined || server.exitCode !== null)
@@ -207,3 +220,12 @@ describe('the built web on Node 24 with NODE_ENV=production, against PostgreSQL 
     expect(await exited, webLog).toBe(0)
   })
 })
+
+/** Sockets in LISTEN state on `port`, IPv4 and IPv6, from the kernel's own tables. */
+function listeningSockets(port: number): number {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  return ['/proc/net/tcp', '/proc/net/tcp6']
+    .flatMap((table) => readFileSync(table, 'utf8').split('\n').slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, address, , state]) => address?.endsWith(local) && state === '0A').length
+}

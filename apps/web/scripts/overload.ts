@@ -16,7 +16,7 @@ import { parseConfig } from '../src/config.js'
 import { hasBundle } from '../test/support/child-process.js'
 import { type AppUnderTest, residentMiB, startAppUnderTest } from './app-under-test.js'
 // As the image runs the app: the heap limits are part of what is measured.
-import { IMAGE_NODE_FLAGS } from './image-node-flags.js'
+import { IMAGE_ENV, IMAGE_NODE_FLAGS } from './image-runtime.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -324,7 +324,13 @@ ensureOpenFileLimit()
 if (!hasBundle()) throw new Error('no dist/server/index.js: run `pnpm --filter web build` first')
 const cpu = cpus()
 console.log(
-  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, node ${[...IMAGE_NODE_FLAGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
+  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, ${Object.entries(
+    IMAGE_ENV,
+  )
+    .map(([name, value]) => `${name}=${value}`)
+    .join(
+      ' ',
+    )}, node ${[...IMAGE_NODE_FLAGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
 )
 console.log(
   `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}); the load generator (Node ${process.version}), the app (Node ${appNode.version}), PostgreSQL and Redis share them`,
@@ -332,7 +338,7 @@ console.log(
 const app = await startAppUnderTest({
   fromSource: false,
   logLevel: flags['log-level'],
-  env: { NODE_ENV: 'production', ...extraEnv },
+  env: { NODE_ENV: 'production', ...IMAGE_ENV, ...extraEnv },
   nodeArgs: [...IMAGE_NODE_FLAGS, ...flags['node-arg']],
   nodeBinary: appNode.path,
 })

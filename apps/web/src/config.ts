@@ -38,6 +38,12 @@ const ConfigSchema = z
     REDIS_COMMAND_TIMEOUT_MS: integer(50).default(1000),
     /** Longest a request may take before the app answers 503. */
     REQUEST_TIMEOUT_MS: integer(100).default(10_000),
+    /**
+     * Listening sockets on PORT (SO_REUSEPORT; Node 22.12 or later, else one). libuv accepts one connection each
+     * time the event loop finds a listening socket ready, so a saturated loop with 1,000 busy connections accepted
+     * a few new ones a second; each socket is one more accept per turn.
+     */
+    LISTEN_SOCKETS: integer(1, 64).default(4),
     /** Requests answered at once; the probes (/health, /status, /metrics) are not counted. */
     MAX_REQUESTS_IN_FLIGHT: integer(1).default(64),
     /**

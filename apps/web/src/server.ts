@@ -8,7 +8,7 @@ import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { makeDrainable } from './drain.js'
-import { listen } from './listen.js'
+import { canReusePort, listenTogether } from './listen.js'
 import { describeEndpoint, describeError, type Logger } from './logger.js'
 import { startMetricsServer } from './metrics/metrics-server.js'
 import { createMetricsRegistry } from './metrics/registry.js'
@@ -69,23 +69,30 @@ export async function startServer(
       metricsServer = await startMetricsServer(metrics, config.METRICS_PORT)
       logger.info({ port: config.METRICS_PORT }, 'serving /metrics')
     }
-    const server = createServer()
-    server.on('clientError', answerUnparsableRequest)
-    const drainable = makeDrainable(server)
-    server.on('request', getRequestListener(app.fetch))
-    await listen(server, config.PORT)
-
-    const port = (server.address() as { port: number }).port
-    logger.info({ port }, 'listening')
+    const listener = getRequestListener(app.fetch)
+    const servers = Array.from({ length: canReusePort() ? config.LISTEN_SOCKETS : 1 }, () => {
+      const server = createServer()
+      server.on('clientError', answerUnparsableRequest)
+      const drainable = makeDrainable(server)
+      server.on('request', listener)
+      return { server, drainable }
+    })
+    const port = await listenTogether(
+      servers.map(({ server }) => server),
+      config.PORT,
+    )
+    logger.info({ port, listenSockets: servers.length }, 'listening')
 
     let stopping: Promise<void> | undefined
     const stop = () => {
       stopping ??= (async () => {
         logger.info({ drainMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down')
-        const drained = drainable.drain(config.SHUTDOWN_TIMEOUT_MS)
+        const drained = Promise.all(
+          servers.map(({ drainable }) => drainable.drain(config.SHUTDOWN_TIMEOUT_MS)),
+        )
         // Event streams never finish by themselves: ended now, their clients reconnect elsewhere.
         shuttingDown.abort()
-        const { cut } = await drained
+        const cut = (await drained).reduce((sum, result) => sum + result.cut, 0)
         if (cut > 0) logger.warn({ cut }, 'requests cut at the shutdown timeout')
         await Promise.all([closeClients(db, cache), closeServer(metricsServer)])
         logger.info('stopped')

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { TEST_REDIS_URL } from '@repo/testing/redis'
 import { startAppUnderTest } from '../app-under-test.js'
-import { IMAGE_NODE_FLAGS } from '../image-node-flags.js'
+import { IMAGE_ENV, IMAGE_NODE_FLAGS } from '../image-runtime.js'
 import { measureColdStart } from './cold-start.js'
 import { combine, generateLoad, hasWrk, type LoadResult, type Measured, median } from './load.js'
 import { cpuSeconds, describeMachine, pinProcesses, productionPayloadBytes } from './machine.js'
@@ -32,7 +32,7 @@ const PROFILE_PROBE = new URL('./profile-probe.mjs', import.meta.url).href
  * TTL: long enough that the copy under posts_cache outlives the run, so that every request of the cache route is
  * a hit, the app's and its references' alike.
  */
-const PRODUCTION_ENV = { NODE_ENV: 'production', CACHE_TTL_SECONDS: '3600' }
+const PRODUCTION_ENV = { NODE_ENV: 'production', ...IMAGE_ENV, CACHE_TTL_SECONDS: '3600' }
 
 const { values: flags } = parseArgs({
   options: {
