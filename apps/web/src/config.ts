@@ -41,9 +41,9 @@ const ConfigSchema = z
     /**
      * Listening sockets on PORT (SO_REUSEPORT; Node 22.12 or later, else one). libuv accepts one connection each
      * time the event loop finds a listening socket ready, so a saturated loop with 1,000 busy connections accepted
-     * a few new ones a second; each socket is one more accept per turn.
+     * a few new ones a second; each socket is one more accept per turn. 16 by `pnpm --filter web overload`.
      */
-    LISTEN_SOCKETS: integer(1, 64).default(4),
+    LISTEN_SOCKETS: integer(1, 64).default(16),
     /** Requests answered at once; the probes (/health, /status, /metrics) are not counted. */
     MAX_REQUESTS_IN_FLIGHT: integer(1).default(64),
     /**
