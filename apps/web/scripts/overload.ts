@@ -323,14 +323,13 @@ async function floodReference(): Promise<void> {
 ensureOpenFileLimit()
 if (!hasBundle()) throw new Error('no dist/server/index.js: run `pnpm --filter web build` first')
 const cpu = cpus()
+const imageEnvNote = Object.entries(IMAGE_ENV)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ')
+const nodeArgsNote = [...IMAGE_NODE_FLAGS, ...flags['node-arg']].join(' ')
+const extraEnvNote = flags.env.length ? `, ${flags.env.join(' ')}` : ''
 console.log(
-  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, ${Object.entries(
-    IMAGE_ENV,
-  )
-    .map(([name, value]) => `${name}=${value}`)
-    .join(
-      ' ',
-    )}, node ${[...IMAGE_NODE_FLAGS, ...flags['node-arg']].join(' ')}${flags.env.length ? `, ${flags.env.join(' ')}` : ''}`,
+  `overload: ${connections} connections for ${seconds} s on each route, LOG_LEVEL=${flags['log-level']}, NODE_ENV=production, ${imageEnvNote}, node ${nodeArgsNote}${extraEnvNote}`,
 )
 console.log(
   `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}); the load generator (Node ${process.version}), the app (Node ${appNode.version}), PostgreSQL and Redis share them`,

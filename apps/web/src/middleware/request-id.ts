@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { Logger } from '../logger.js'
-import { nodeBindings } from '../node-bindings.js'
+import { withAnswerHeaders } from '../node-bindings.js'
 
 export const REQUEST_ID_HEADER = 'X-Request-Id'
 
@@ -12,8 +12,7 @@ const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 /**
  * Gives every request an id: the caller's `X-Request-Id` when it is sane, otherwise a new UUID. The id goes back
  * in `X-Request-Id` on every answer, errors included, and onto every log line of the request through a child of
- * `logger` (`c.var.logger`). Register it first, so that everything after it sees the id. Behind a Node server the
- * header goes onto Node's response at once (see securityHeaders for why).
+ * `logger` (`c.var.logger`). Register it first, so that everything after it sees the id.
  */
 export function requestId(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -22,13 +21,6 @@ export function requestId(logger: Logger): MiddlewareHandler<AppEnv> {
       incoming !== undefined && ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID()
     c.set('requestId', id)
     c.set('logger', logger.child({ requestId: id }))
-    const { outgoing } = nodeBindings(c)
-    if (outgoing) {
-      outgoing.setHeader(REQUEST_ID_HEADER, id)
-      return next()
-    }
-    await next()
-    // After next(): by then c.res is the final answer, whichever handler or error handler made it.
-    c.res.headers.set(REQUEST_ID_HEADER, id)
+    return withAnswerHeaders(c, next, [[REQUEST_ID_HEADER, id]])
   }
 }
