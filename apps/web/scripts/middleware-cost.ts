@@ -1,19 +1,16 @@
-// What the observability middleware (request id, request log, HTTP metrics) costs per request, in process: the
-// same routes behind the app's other middleware (secure headers, timeout), answered by app.request() with and
-// without it, in alternating rounds so that both see the same machine.
+// What the request frame (request id, security headers, request log, HTTP metrics) costs per request, in process:
+// the same routes behind the app's load shedder and deadline, answered by app.request() with and without it, in
+// alternating rounds so that both see the same machine.
 //   node --import tsx scripts/middleware-cost.ts [--requests 20000] [--rounds 7]
 import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { Hono } from 'hono'
-import { secureHeaders } from 'hono/secure-headers'
-import { timeout } from 'hono/timeout'
 import { Registry } from 'prom-client'
 import type { AppEnv } from '../src/app-env.js'
 import { createLogger } from '../src/logger.js'
 import { HttpMetrics } from '../src/metrics/http-metrics.js'
-import { httpMetrics } from '../src/middleware/http-metrics.js'
-import { requestId } from '../src/middleware/request-id.js'
-import { requestLog } from '../src/middleware/request-log.js'
+import { loadShed, RequestGate } from '../src/middleware/load-shed.js'
+import { requestFrame } from '../src/middleware/request-frame.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,17 +26,15 @@ const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
 const logger = createLogger('info', (line) => sink.write(line))
 
 function routes(app: Hono<AppEnv>) {
-  app.use(secureHeaders())
-  app.use(timeout(10_000))
+  const gate = new RequestGate({ maxInFlight: 64, maxQueued: 2048, maxQueueWaitMs: 5_000 })
+  app.use(loadShed(gate, { deadlineMs: 10_000 }))
   app.get('/health', (c) => c.json({ status: 'healthy' }))
   app.get('/api/posts/:id', (c) => c.json({ id: Number(c.req.param('id')) }))
   return app
 }
 const bare = routes(new Hono<AppEnv>())
 const observed = new Hono<AppEnv>()
-observed.use(requestId(logger))
-observed.use(requestLog)
-observed.use(httpMetrics(new HttpMetrics(new Registry())))
+observed.use(requestFrame(logger, new HttpMetrics(new Registry())))
 routes(observed)
 
 async function microsPerRequest(app: Hono<AppEnv>, path: string): Promise<number> {

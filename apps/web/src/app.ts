@@ -4,7 +4,6 @@ import type { Db } from '@repo/db/client'
 import { isDatabaseUnavailable, isLoginRefused } from '@repo/db/client'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
-import { methodNotAllowed } from 'hono/method-not-allowed'
 import { Registry } from 'prom-client'
 import type { AppEnv } from './app-env.js'
 import type { Config } from './config.js'
@@ -16,12 +15,8 @@ import { postsCacheMetrics, watchRedisConnection } from './metrics/cache-metrics
 import { countedQueries, queriesInFlight } from './metrics/db-queries.js'
 import { HttpMetrics } from './metrics/http-metrics.js'
 import { watchRequestGate } from './metrics/load-metrics.js'
-import { httpMetrics } from './middleware/http-metrics.js'
 import { loadShed, RequestGate } from './middleware/load-shed.js'
-import { requestId } from './middleware/request-id.js'
-import { requestLog } from './middleware/request-log.js'
-import { requestTimeout } from './middleware/request-timeout.js'
-import { securityHeaders } from './middleware/security-headers.js'
+import { requestFrame } from './middleware/request-frame.js'
 import { mountDocs } from './openapi.js'
 import { assetRoutes } from './routes/assets.js'
 import { counterRoutes } from './routes/counter.js'
@@ -30,6 +25,7 @@ import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { postRoutes } from './routes/posts.js'
+import { unmatchedRequests } from './unmatched.js'
 
 /** The settings the app itself reads; the connection strings stay with whoever creates `db` and `cache`. */
 export type AppConfig = Pick<
@@ -95,14 +91,9 @@ export function createApp({
     },
   })
 
-  app.use(requestId(logger))
-  app.use(requestLog)
-  app.use(httpMetrics(http))
-  app.use(methodNotAllowed({ app, onMethodNotAllowed }))
-  app.use(securityHeaders)
+  app.use(requestFrame(logger, http))
   if (config.CORS_ORIGINS.length > 0) app.use(cors({ origin: config.CORS_ORIGINS }))
-  app.use(loadShed(gate, countShed))
-  app.use(requestTimeout(config.REQUEST_TIMEOUT_MS))
+  app.use(loadShed(gate, { deadlineMs: config.REQUEST_TIMEOUT_MS, onShed: countShed }))
 
   app.route('/', healthRoutes({ queries, cache }))
   app.route(
@@ -122,7 +113,12 @@ export function createApp({
   if (config.METRICS_PORT === undefined) app.route('/', metricsRoutes(metrics))
   mountDocs(app)
 
-  app.notFound((c) => errorResponse(c, 404, 'Rota não encontrada'))
+  app.notFound(
+    unmatchedRequests(app, {
+      notFound: (c) => errorResponse(c, 404, 'Rota não encontrada'),
+      methodNotAllowed,
+    }),
+  )
   app.onError((error, c) => {
     const log = c.get('logger') ?? logger
     if (error instanceof ServiceUnavailable) c.set('errorKind', error.kind)
@@ -144,7 +140,7 @@ export function createApp({
   return app
 }
 
-function onMethodNotAllowed(c: Parameters<typeof errorResponse>[0], methods: string[]) {
+function methodNotAllowed(c: Parameters<typeof errorResponse>[0], methods: string[]) {
   c.header('Allow', methods.join(', '))
   return errorResponse(c, 405, 'Método não permitido')
 }

@@ -1,13 +1,14 @@
 import { Hono } from 'hono'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
+import { createLogger } from '../logger.js'
 import { HttpMetrics } from '../metrics/http-metrics.js'
-import { httpMetrics } from './http-metrics.js'
+import { requestFrame } from './request-frame.js'
 
 function measuredApp() {
   const registry = new Registry()
   const app = new Hono()
-  app.use(httpMetrics(new HttpMetrics(registry)))
+  app.use(requestFrame(createLogger('silent'), new HttpMetrics(registry)))
   app.get('/api/posts/:id', (c) => c.json({ id: c.req.param('id') }))
   app.on('PROPFIND', '/api/posts/:id', (c) => c.body(null, 207))
   app.get('/boom', () => {
@@ -27,7 +28,7 @@ async function requestCounts(registry: Registry) {
   )
 }
 
-describe('the HTTP metrics middleware', () => {
+describe('the HTTP metrics', () => {
   it('counts by method, route pattern and status, one series for every id', async () => {
     const { app, registry } = measuredApp()
     await app.request('/api/posts/1')

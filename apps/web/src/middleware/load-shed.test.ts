@@ -12,8 +12,11 @@ function gatedApp(limits: Partial<LoadLimits> = {}) {
   let shed = 0
   const app = new Hono()
   app.use(
-    loadShed(gate, () => {
-      shed++
+    loadShed(gate, {
+      deadlineMs: 10_000,
+      onShed: () => {
+        shed++
+      },
     }),
   )
   app.get('/work/:name', async (c) => {
@@ -105,7 +108,7 @@ describe('the load shedder', () => {
   it('frees the place of a request that failed', async () => {
     const gate = new RequestGate({ maxInFlight: 1, maxQueued: 0, maxQueueWaitMs: 100 })
     const app = new Hono()
-    app.use(loadShed(gate))
+    app.use(loadShed(gate, { deadlineMs: 10_000 }))
     app.get('/boom', () => {
       throw new Error('boom')
     })

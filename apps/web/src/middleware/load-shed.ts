@@ -1,6 +1,7 @@
-import type { MiddlewareHandler } from 'hono'
+import { withTimeout } from '@repo/async/deadline'
+import type { MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import { errorResponse } from '../errors.js'
+import { errorResponse, requestTimedOut } from '../errors.js'
 import { type NodeBindings, nodeBindings } from '../node-bindings.js'
 
 export interface LoadLimits {
@@ -104,16 +105,26 @@ export class RequestGate {
   }
 }
 
+export interface Admission {
+  /** Answered 503 (requestTimedOut, through onError) when the rest of the chain has not answered by then. */
+  deadlineMs: number
+  /** Called for each request turned away. */
+  onShed?: () => void
+}
+
 /**
  * Past the gate's limits, answers 503 with Retry-After at once instead of letting work pile up in memory; requests
- * that wait are let in oldest first. The probes bypass the gate.
+ * that wait are let in oldest first. The probes bypass the gate. What goes on has `deadlineMs` to answer: the
+ * project's one promise deadline (withTimeout), rather than hono/timeout's promise race, and in this middleware
+ * rather than one of its own, which would cost every request another async step.
  */
 export function loadShed(
   gate: RequestGate,
-  onShed: () => void = () => {},
+  { deadlineMs, onShed = () => {} }: Admission,
 ): MiddlewareHandler<AppEnv> {
+  const answerInTime = (next: Next) => withTimeout(next(), deadlineMs, requestTimedOut)
   return async (c, next) => {
-    if (PROBE_PATHS.has(c.req.path)) return next()
+    if (PROBE_PATHS.has(c.req.path)) return answerInTime(next)
     const entered = gate.enter()
     const admitted = entered === true || (entered !== false && (await entered))
     if (!admitted) {
@@ -124,7 +135,7 @@ export function loadShed(
       return errorResponse(c, 503, 'Servidor sobrecarregado, tente novamente em instantes')
     }
     try {
-      await next()
+      await answerInTime(next)
     } finally {
       gate.leave()
     }

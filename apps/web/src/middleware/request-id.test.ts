@@ -1,16 +1,19 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import type { AppEnv } from '../app-env.js'
 import { createLogger } from '../logger.js'
-import { requestId } from './request-id.js'
+import { HttpMetrics } from '../metrics/http-metrics.js'
+import { requestFrame } from './request-frame.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 function appWithRequestIds() {
   const lines: string[] = []
   const app = new Hono<AppEnv>()
-  app.use(requestId(createLogger('debug', (line) => lines.push(line))))
+  const logger = createLogger('debug', (line) => lines.push(line))
+  app.use(requestFrame(logger, new HttpMetrics(new Registry())))
   app.get('/ok', (c) => {
     c.var.logger.info('handled')
     return c.json({ id: c.var.requestId })
@@ -26,11 +29,14 @@ function appWithRequestIds() {
     c.var.logger.error({ error: error.message }, 'failed')
     return c.json({ erro: 'x' }, error instanceof HTTPException ? error.status : 500)
   })
-  const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+  const logged = () =>
+    lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message !== 'request')
   return { app, lines, logged }
 }
 
-describe('the request id middleware', () => {
+describe('the request id', () => {
   it.each([
     'a',
     'abc-123',

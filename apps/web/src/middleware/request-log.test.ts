@@ -1,15 +1,16 @@
 import { Hono } from 'hono'
+import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import type { AppEnv } from '../app-env.js'
 import { createLogger } from '../logger.js'
-import { requestId } from './request-id.js'
-import { requestLog } from './request-log.js'
+import { HttpMetrics } from '../metrics/http-metrics.js'
+import { requestFrame } from './request-frame.js'
 
 function loggedApp() {
   const lines: string[] = []
   const app = new Hono<AppEnv>()
-  app.use(requestId(createLogger('debug', (line) => lines.push(line))))
-  app.use(requestLog)
+  const logger = createLogger('debug', (line) => lines.push(line))
+  app.use(requestFrame(logger, new HttpMetrics(new Registry())))
   app.get('/health', (c) => c.json({ status: 'healthy' }))
   app.get('/metrics', (c) => c.text(''))
   app.get('/api/posts/:id', (c) => c.json({ id: c.req.param('id') }))

@@ -1,6 +1,3 @@
-import type { MiddlewareHandler } from 'hono'
-import { withAnswerHeaders } from '../node-bindings.js'
-
 /** The headers `secureHeaders()` of `hono/secure-headers` sends by default, as one fixed list. */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
@@ -15,7 +12,3 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ]
-
-/** The security headers on every answer (see withAnswerHeaders for where they are set). */
-export const securityHeaders: MiddlewareHandler = (c, next) =>
-  withAnswerHeaders(c, next, SECURITY_HEADERS)
