@@ -24,14 +24,16 @@ export interface ReferenceServer {
 export async function startReference(
   name: ReferenceName,
   env: Record<string, string>,
+  { nodeBinary, listenWithinMs = 20_000 }: { nodeBinary?: string; listenWithinMs?: number } = {},
 ): Promise<ReferenceServer> {
   const port = await freePort()
   const node: NodeProcess = spawnNodeWithTsx([ENTRIES[name]], {
     cwd: APP_DIR,
     env: { ...env, PORT: String(port) },
+    nodeBinary,
   })
   try {
-    await node.waitForStdout(/listening/, 20_000)
+    await node.waitForStdout(/listening/, listenWithinMs)
   } catch (error) {
     await node.stop('SIGKILL')
     throw error
