@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, Next } from 'hono'
+import { FramedResponse, type HeaderList } from './framed-response.js'
 
 /** What `@hono/node-server` puts in `c.env`; absent when the app answers `app.request()` (tests, in process). */
 export interface NodeBindings {
@@ -13,19 +14,19 @@ export function nodeBindings(c: Context): NodeBindings {
 }
 
 /**
- * Runs the rest of the chain with `headers` on its answer, whichever handler or error handler makes it. Behind a
- * Node server they go onto Node's response at once, and Node merges them with the route's own (a route that sets
- * one of them wins). Setting them on `c.res` there would turn `@hono/node-server`'s plain header object into a web
- * `Headers` object, about 5 µs a request; in process (`app.request()`) they are set on `c.res` after the chain.
+ * Runs the rest of the chain with `headers` on its answer, whichever handler or error handler makes it. Behind the
+ * app's server (a FramedResponse) Node sends them with the route's own (a route that sets one of them wins).
+ * Setting them on `c.res` there would turn `@hono/node-server`'s plain header object into a web `Headers` object,
+ * about 5 µs a request; elsewhere (`app.request()`, in process) they are set on `c.res` after the chain.
  */
 export async function withAnswerHeaders(
   c: Context,
   next: Next,
-  headers: ReadonlyArray<readonly [name: string, value: string]>,
+  headers: HeaderList,
 ): Promise<void> {
   const { outgoing } = nodeBindings(c)
-  if (outgoing) {
-    for (const [name, value] of headers) outgoing.setHeader(name, value)
+  if (outgoing instanceof FramedResponse) {
+    outgoing.frameHeaders = headers
     return next()
   }
   await next()

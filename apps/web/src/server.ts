@@ -8,6 +8,7 @@ import { migrate } from '@repo/db/migrate'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { makeDrainable } from './drain.js'
+import { FramedResponse } from './framed-response.js'
 import { canReusePort, listenTogether } from './listen.js'
 import { describeEndpoint, describeError, type Logger } from './logger.js'
 import { startMetricsServer } from './metrics/metrics-server.js'
@@ -71,7 +72,7 @@ export async function startServer(
     }
     const listener = getRequestListener(app.fetch)
     const servers = Array.from({ length: canReusePort() ? config.LISTEN_SOCKETS : 1 }, () => {
-      const server = createServer()
+      const server = createServer({ ServerResponse: FramedResponse })
       server.on('clientError', answerUnparsableRequest)
       const drainable = makeDrainable(server)
       server.on('request', listener)

@@ -3,6 +3,8 @@ import { connect } from 'node:net'
 export interface RawResponse {
   status: number
   headers: Record<string, string>
+  /** Every header line's name, lower-cased, in the order sent: a name sent twice is there twice. */
+  headerNames: string[]
   body: string
 }
 
@@ -17,18 +19,22 @@ function parseResponses(data: Buffer, closed: boolean): RawResponse[] {
       .subarray(0, headEnd)
       .toString('latin1')
       .split('\r\n')
-    const headers = Object.fromEntries(
-      headerLines.map((line) => {
-        const colon = line.indexOf(':')
-        return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]
-      }),
-    )
+    const fields = headerLines.map((line) => {
+      const colon = line.indexOf(':')
+      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as const
+    })
+    const headers = Object.fromEntries(fields)
     const declared = headers['content-length']
     const length =
       declared === undefined ? (closed ? rest.length - headEnd - 4 : 0) : Number(declared)
     if (rest.length < headEnd + 4 + length) break
     const body = rest.subarray(headEnd + 4, headEnd + 4 + length).toString('utf8')
-    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body })
+    responses.push({
+      status: Number(statusLine.split(' ')[1]),
+      headers,
+      headerNames: fields.map(([name]) => name),
+      body,
+    })
     rest = rest.subarray(headEnd + 4 + length)
   }
   return responses

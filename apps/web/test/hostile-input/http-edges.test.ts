@@ -152,7 +152,7 @@ describe('the headers of every answer', () => {
     ['405', request(['DELETE /api/posts HTTP/1.1', 'Connection: close'])],
     ['415', request(['POST /api/posts HTTP/1.1', 'Content-Length: 2', 'Connection: close'], '{}')],
   ])(
-    'a %s carries the security headers and names neither the server nor the framework',
+    'a %s carries the security headers, each once, and names neither the server nor the framework',
     async (_, bytes) => {
       const [response] = await rawHttp(server.port, bytes)
       expect(response?.headers).toMatchObject({
@@ -168,6 +168,8 @@ describe('the headers of every answer', () => {
       }
       expect(response?.headers).not.toHaveProperty('x-powered-by')
       expect(response?.headers).not.toHaveProperty('server')
+      const names = response?.headerNames ?? []
+      expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([])
     },
   )
 
