@@ -1,4 +1,5 @@
 import { pino } from 'pino'
+import { bufferedStdout } from './buffered-stdout.js'
 import type { Config } from './config.js'
 
 export type LogLevel = Config['LOG_LEVEL']
@@ -23,6 +24,9 @@ const REDACTED_PATHS = [
   'headers.authorization',
   'headers.cookie',
 ]
+
+/** pino's number for `error`: a line at it or above is flushed at once. */
+const ERROR_LEVEL = 50
 
 /**
  * One JSON object per line on stdout (`write` replaces stdout, e.g. in a test): `level` as a name, `time` in ISO
@@ -50,35 +54,6 @@ export function createLogger(level: LogLevel, write?: (line: string) => void): L
     },
     stdout,
   )
-}
-
-/** pino's number for `error`. */
-const ERROR_LEVEL = 50
-
-/** Lines wait at most this long in the buffer of stdout. */
-const STDOUT_FLUSH_MS = 100
-
-let stdoutBuffer: ReturnType<typeof pino.destination> | undefined
-
-/**
- * stdout, written by the event loop a block of up to 4 KiB at a time. pino's default writes each line through
- * libuv's thread pool, which costs the threads' wake-ups, and at an uncaught exception it sent the line in flight
- * after the rest. Flushed every STDOUT_FLUSH_MS, after every line at `error` or above, and when the process exits
- * (an uncaught exception included): only a kill that skips Node's exit (SIGKILL, a crash of V8 itself) loses
- * lines, the last STDOUT_FLUSH_MS of them at `warn` or below. One buffer per process, whatever the number of
- * loggers.
- */
-function bufferedStdout(): ReturnType<typeof pino.destination> {
-  if (stdoutBuffer) return stdoutBuffer
-  const stdout = pino.destination({
-    dest: 1,
-    sync: true,
-    minLength: 4096,
-    periodicFlush: STDOUT_FLUSH_MS,
-  })
-  process.on('exit', () => stdout.flushSync())
-  stdoutBuffer = stdout
-  return stdout
 }
 
 const DEFAULT_PORTS: Record<string, string> = {
