@@ -35,7 +35,7 @@ export class FramedResponse<
  * One flat list (`[name, value, name, value, …]`) of `frame`'s headers, then the answer's `own`: the frame's leave
  * out any name `own` has, or `response` already has from `setHeader`.
  */
-export function withFrameHeaders(
+function withFrameHeaders(
   frame: HeaderList,
   own: AnswerHeaders | undefined,
   response: Pick<ServerResponse, 'hasHeader'>,

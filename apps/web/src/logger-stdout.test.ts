@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { eventually } from '@repo/testing/eventually'
 import { afterEach, describe, expect, it } from 'vitest'
 
 const LOGGER = new URL('./logger.ts', import.meta.url).href
@@ -35,19 +36,10 @@ function run(script: string) {
   return { child, messages }
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 describe('createLogger on stdout', () => {
   it('sends a line within a moment, with no more lines to fill the buffer, while the process lives on', async () => {
     const { messages } = run(`logger.info('one'); logger.info('two'); setInterval(() => {}, 1000)`)
-    await until(() => messages().length === 2)
-    expect(messages()).toEqual(['one', 'two'])
+    await eventually(() => expect(messages()).toEqual(['one', 'two']))
   })
 
   it('loses no line when the process exits, by itself or by an uncaught exception', async () => {
