@@ -28,6 +28,7 @@ export async function measureColdStart(options: {
   keyPrefix: string
   env: Record<string, string>
   nodeArgs: readonly string[]
+  nodeBinary?: string
 }): Promise<number> {
   const started = performance.now()
   const app = await spawnAppProcess({
@@ -36,6 +37,7 @@ export async function measureColdStart(options: {
     keyPrefix: options.keyPrefix,
     env: options.env,
     nodeArgs: options.nodeArgs,
+    nodeBinary: options.nodeBinary,
     outputFile: join(tmpdir(), `web-cold-start-${process.pid}.log`),
   })
   try {

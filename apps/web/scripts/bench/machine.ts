@@ -55,9 +55,11 @@ export function productionPayloadBytes(appDir: string): number {
   return bytesUnder(join(appDir, 'dist')) + Buffer.byteLength(packageJson)
 }
 
-export function describeMachine(): string {
+/** The CPUs, and the version of the node at `nodeBinary` (the app's, which need not be the one running this). */
+export function describeMachine(nodeBinary: string): string {
   const cpu = cpus()
-  return `${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}`
+  const version = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim()
+  return `${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), Node ${version}`
 }
 
 const CLOCK_TICKS_PER_SECOND = (() => {

@@ -1,7 +1,7 @@
 // `pnpm bench`: the built app under load, route by route, each beside reference servers that show what this
 // machine can do for that route; ratios to them, not absolute numbers, are what compare between runs.
 //   pnpm bench [--route health --route cache ...] [--seconds 4] [--rounds 3] [--warmup 3] [--connections 32]
-//     [--app-only] [--skip-build] [--cold-starts 3] [--profile] [--json results.json]
+//     [--app-only] [--skip-build] [--cold-starts 3] [--profile] [--json results.json] [--node <path>]
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -48,6 +48,8 @@ const { values: flags } = parseArgs({
     /** Run node with V8's own heap sizing instead of the image's flags, to compare the two. */
     'v8-defaults': { type: 'boolean', default: false },
     json: { type: 'string' },
+    /** The node that runs the app and the reference servers, e.g. the image's Node 24. */
+    node: { type: 'string', default: process.execPath },
   },
 })
 const wholeNumber = (name: string, min: number) => {
@@ -88,7 +90,9 @@ const nodeArgsNote =
 console.log(
   `bench: per route, ${warmupSeconds} s of warm-up for each server, then ${rounds} rounds of ${seconds} s on each in turn (medians of the rounds); wrk with ${connections} connections`,
 )
-console.log(`machine: ${describeMachine()}; ${pinning.note}`)
+const nodeBinary = flags.node
+const machine = describeMachine(nodeBinary)
+console.log(`machine: ${machine}; ${pinning.note}`)
 console.log(`node flags of the app: ${nodeArgsNote}`)
 
 const app = await startAppUnderTest({
@@ -96,6 +100,7 @@ const app = await startAppUnderTest({
   logLevel: 'info',
   env: PRODUCTION_ENV,
   nodeArgs,
+  nodeBinary,
   preload: flags.profile ? [PROFILE_PROBE] : [],
 })
 const references = new Map<ReferenceName, ReferenceServer>()
@@ -133,7 +138,7 @@ async function startReferences(bodies: Map<string, string>): Promise<void> {
     REDIS_KEY_PREFIX: app.keyPrefix,
     BENCH_BODIES: JSON.stringify(Object.fromEntries(bodies)),
   }
-  for (const name of wanted) references.set(name, await startReference(name, env))
+  for (const name of wanted) references.set(name, await startReference(name, env, { nodeBinary }))
   // The same bytes as the app's: checked where a reference answers what the app answers.
   const ceiling = references.get('node:http')
   for (const route of ceiling ? routes : []) {
@@ -270,6 +275,7 @@ try {
         keyPrefix: app.keyPrefix,
         env: PRODUCTION_ENV,
         nodeArgs,
+        nodeBinary,
       }),
     )
   }
@@ -304,7 +310,7 @@ try {
   if (flags.json) {
     writeFileSync(
       flags.json,
-      `${JSON.stringify({ machine: describeMachine(), pinning: pinning.note, seconds, rounds, connections, results, peakRssMiB: memory.peakRssMiB, coldStartMs: durations, payloadBytes: payload, checks }, null, 2)}\n`,
+      `${JSON.stringify({ machine, pinning: pinning.note, seconds, rounds, connections, results, peakRssMiB: memory.peakRssMiB, coldStartMs: durations, payloadBytes: payload, checks }, null, 2)}\n`,
     )
   }
 } finally {
