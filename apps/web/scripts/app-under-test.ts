@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,6 +33,22 @@ export interface AppUnderTest {
 }
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
+
+/** Sends `message` to a probe preloaded into `child` and resolves with the next message it sends back. */
+export function askOverIpc(
+  child: ChildProcess,
+  message: string,
+  timeoutMs = 2000,
+): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to '${message}'`)), timeoutMs)
+    child.once('message', (answer) => {
+      clearTimeout(timer)
+      resolve(answer)
+    })
+    child.send(message)
+  })
+}
 
 export async function residentMiB(pid: number): Promise<{ rss: number; peak: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
@@ -89,18 +106,7 @@ export async function startAppUnderTest(options: {
     throw new Error(`${(error as Error).message}\nits log: ${logFile}`)
   }
 
-  const ask = (message: string, timeoutMs = 2000) =>
-    new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the app did not answer '${message}'`)),
-        timeoutMs,
-      )
-      app.child.once('message', (answer) => {
-        clearTimeout(timer)
-        resolve(answer)
-      })
-      app.child.send(message)
-    })
+  const ask = (message: string, timeoutMs?: number) => askOverIpc(app.child, message, timeoutMs)
   return {
     pid: app.pid,
     url: app.url,

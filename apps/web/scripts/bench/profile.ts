@@ -52,6 +52,30 @@ function moduleOf(url: string, line: number, cache: Map<string, Array<[number, s
   return name.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
 }
 
+/** A function of a profile and what it cost itself: time in a CPU profile, bytes in a heap profile. */
+export interface FrameCost {
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  cost: number
+}
+
+/** The costs by function and by module (package path), largest first, and their total. */
+export function attribute(frames: Iterable<FrameCost>) {
+  const cache = new Map<string, Array<[number, string]>>()
+  const functions = new Map<string, number>()
+  const modules = new Map<string, number>()
+  let total = 0
+  for (const { callFrame, cost } of frames) {
+    const { functionName, url, lineNumber } = callFrame
+    const module = moduleOf(url, lineNumber, cache)
+    const fn = `${functionName || '(anonymous)'}  ${module}:${lineNumber + 1}`
+    functions.set(fn, (functions.get(fn) ?? 0) + cost)
+    modules.set(module, (modules.get(module) ?? 0) + cost)
+    total += cost
+  }
+  const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1])
+  return { total, functions: sorted(functions), modules: sorted(modules) }
+}
+
 /** Self time in ms by function and by module (package path), largest first. */
 export function summarise(profile: CpuProfile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
@@ -64,22 +88,13 @@ export function summarise(profile: CpuProfile) {
     const ms = (deltas[i + 1] ?? 0) / 1000
     selfMs.set(id, (selfMs.get(id) ?? 0) + ms)
   }
-  const cache = new Map<string, Array<[number, string]>>()
-  const functions = new Map<string, number>()
-  const modules = new Map<string, number>()
-  let totalMs = 0
+  const frames: FrameCost[] = []
   for (const [id, ms] of selfMs) {
     const node = byId.get(id)
-    if (!node) continue
-    const { functionName, url, lineNumber } = node.callFrame
-    const module = moduleOf(url, lineNumber, cache)
-    const fn = `${functionName || '(anonymous)'}  ${module}:${lineNumber + 1}`
-    functions.set(fn, (functions.get(fn) ?? 0) + ms)
-    modules.set(module, (modules.get(module) ?? 0) + ms)
-    totalMs += ms
+    if (node) frames.push({ callFrame: node.callFrame, cost: ms })
   }
-  const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1])
-  return { totalMs, functions: sorted(functions), modules: sorted(modules) }
+  const { total, functions, modules } = attribute(frames)
+  return { totalMs: total, functions, modules }
 }
 
 export function printSummary(profile: CpuProfile, top = 30): void {

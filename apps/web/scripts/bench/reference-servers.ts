@@ -14,6 +14,8 @@ export interface ReferenceServer {
   name: ReferenceName
   pid: number
   url: string
+  /** Its process, e.g. to talk to a preloaded probe over IPC (`ipc`). */
+  node: NodeProcess
   stop(): Promise<void>
 }
 
@@ -24,13 +26,25 @@ export interface ReferenceServer {
 export async function startReference(
   name: ReferenceName,
   env: Record<string, string>,
-  { nodeBinary, listenWithinMs = 20_000 }: { nodeBinary?: string; listenWithinMs?: number } = {},
+  {
+    nodeBinary,
+    nodeArgs = [],
+    ipc,
+    listenWithinMs = 20_000,
+  }: {
+    nodeBinary?: string
+    /** Flags for node, e.g. `--import` of a probe. */
+    nodeArgs?: readonly string[]
+    ipc?: boolean
+    listenWithinMs?: number
+  } = {},
 ): Promise<ReferenceServer> {
   const port = await freePort()
-  const node: NodeProcess = spawnNodeWithTsx([ENTRIES[name]], {
+  const node: NodeProcess = spawnNodeWithTsx([...nodeArgs, ENTRIES[name]], {
     cwd: APP_DIR,
     env: { ...env, PORT: String(port) },
     nodeBinary,
+    ipc,
   })
   try {
     await node.waitForStdout(/listening/, listenWithinMs)
@@ -41,6 +55,7 @@ export async function startReference(
   return {
     name,
     pid: node.pid,
+    node,
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
       await node.stop('SIGTERM', 5000)

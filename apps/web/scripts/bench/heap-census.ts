@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs'
+
+/** What a heap snapshot holds, compiled code left out: it grows as V8 compiles, not with what a request keeps. */
+export interface HeapCensus {
+  bytes: number
+  /** V8 names a suspended async function `Generator`. */
+  asyncFunctions: number
+  /** The scopes closures keep alive. */
+  contexts: number
+  promises: number
+  /** Count and bytes by kind: a type (`string`, `closure: <function>`) or a constructor's name. */
+  byKind: Map<string, { count: number; bytes: number }>
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } }
+  nodes: number[]
+  strings: string[]
+}
+
+/** Counts the objects of a `.heapsnapshot` file (v8.writeHeapSnapshot's format). */
+export function heapCensus(path: string): HeapCensus {
+  const { snapshot, nodes, strings } = JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot
+  const fields = snapshot.meta.node_fields
+  const [typeNames] = snapshot.meta.node_types
+  const typeField = fields.indexOf('type')
+  const nameField = fields.indexOf('name')
+  const sizeField = fields.indexOf('self_size')
+  const census: HeapCensus = {
+    bytes: 0,
+    asyncFunctions: 0,
+    contexts: 0,
+    promises: 0,
+    byKind: new Map(),
+  }
+  for (let node = 0; node < nodes.length; node += fields.length) {
+    const type = typeNames[nodes[node + typeField] as number] as string
+    if (type === 'code') continue
+    const bytes = nodes[node + sizeField] as number
+    const name = strings[nodes[node + nameField] as number] as string
+    census.bytes += bytes
+    const kind = kindOf(type, name)
+    const tally = census.byKind.get(kind) ?? { count: 0, bytes: 0 }
+    tally.count++
+    tally.bytes += bytes
+    census.byKind.set(kind, tally)
+    if (name === 'Generator') census.asyncFunctions++
+    else if (name === 'system / Context') census.contexts++
+    else if (name === 'Promise') census.promises++
+  }
+  return census
+}
+
+function kindOf(type: string, name: string): string {
+  if (type === 'object' || type === 'hidden' || type === 'native') return name
+  if (type === 'closure') return `closure: ${name || '(anonymous)'}`
+  if (type === 'array') return `array: ${name}`
+  return type.endsWith('string') ? 'string' : type
+}
+
+/** What `during` holds beyond `before`, per one of `count` things (requests) that made the difference. */
+export function censusPer(before: HeapCensus, during: HeapCensus, count: number): HeapCensus {
+  const perCount = count
+  const per = (key: Exclude<keyof HeapCensus, 'byKind'>) => (during[key] - before[key]) / count
+  return {
+    bytes: per('bytes'),
+    asyncFunctions: per('asyncFunctions'),
+    contexts: per('contexts'),
+    promises: per('promises'),
+    byKind: new Map(
+      [...during.byKind].map(([kind, { count, bytes }]) => {
+        const earlier = before.byKind.get(kind) ?? { count: 0, bytes: 0 }
+        return [
+          kind,
+          { count: (count - earlier.count) / perCount, bytes: (bytes - earlier.bytes) / perCount },
+        ]
+      }),
+    ),
+  }
+}
