@@ -42,19 +42,8 @@ const encode = <T>(options: CacheAsideOptions<T>, value: T): string | undefined 
 
 type Lookup<T> = { found: true; value: T } | { found: false; generation: string | undefined }
 
-/** The cached value and its generation, in one step; a miss without generation when the store fails. */
-async function lookup<T>(
-  cache: Cache,
-  dataKey: string,
-  options: CacheAsideOptions<T>,
-): Promise<Lookup<T>> {
-  let entry: StoredEntry
-  try {
-    entry = await cache.readEntry(dataKey)
-  } catch (error) {
-    options.onCacheError?.(asError(error))
-    return { found: false, generation: undefined }
-  }
+/** What a read of the store found: the value, or a miss with the generation the read saw. */
+function lookup<T>(dataKey: string, entry: StoredEntry, options: CacheAsideOptions<T>): Lookup<T> {
   const { data, generation } = entry
   if (data === null) return { found: false, generation }
   try {
@@ -114,18 +103,36 @@ function joinLoad<T>(
  * failure never fails the read: it falls back to `load()`, whose errors propagate. Concurrent
  * misses for one key share one `load()`.
  */
-export async function cacheAside<T>(
+export function cacheAside<T>(
   cache: Cache,
   options: CacheAsideOptions<T>,
 ): Promise<{ value: T; hit: boolean }> {
   const dataKey = cache.key(options.key)
-  const cached = await lookup(cache, dataKey, options)
-  if (cached.found) return { value: cached.value, hit: true }
-
-  const value = await joinLoad(cache.loadsInFlight, dataKey, cached.generation, () =>
-    loadAndStore(cache, dataKey, cached.generation, options),
+  const miss = (generation: string | undefined) =>
+    joinLoad(cache.loadsInFlight, dataKey, generation, () =>
+      loadAndStore(cache, dataKey, generation, options),
+    ).then((value) => ({ value, hit: false }))
+  // Callbacks, not an async function: a hit then holds one step while it waits for the store, not two.
+  return readEntry(cache, dataKey).then(
+    (entry) => {
+      const cached = lookup(dataKey, entry, options)
+      return cached.found ? { value: cached.value, hit: true } : miss(cached.generation)
+    },
+    (error: unknown) => {
+      // Without a generation: a store that just failed is not waited on again to store the value.
+      options.onCacheError?.(asError(error))
+      return miss(undefined)
+    },
   )
-  return { value, hit: false }
+}
+
+/** The store's read as a promise, also when the store throws instead of rejecting. */
+function readEntry(cache: Cache, dataKey: string): Promise<StoredEntry> {
+  try {
+    return cache.readEntry(dataKey)
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }
 
 /**

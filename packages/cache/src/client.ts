@@ -123,12 +123,10 @@ export function createCache(url: string, options: CacheOptions = {}): RedisCache
       async ping() {
         await timed(client.ping())
       },
-      async readEntry(dataKey) {
-        const [data = null, generation = null] = await timed(
-          client.mGet([dataKey, generationKey(dataKey)]),
-        )
-        return { data, generation: generation ?? '' }
-      },
+      readEntry: (dataKey) =>
+        timed(client.mGet([dataKey, generationKey(dataKey)])).then(
+          ([data = null, generation = null]) => ({ data, generation: generation ?? '' }),
+        ),
       async storeIfGenerationUnchanged(dataKey, expectedGeneration, data, ttlSeconds) {
         const stored = await timed(
           client.eval(SET_IF_GENERATION_UNCHANGED, {

@@ -1,5 +1,5 @@
 import { withTimeout } from '@repo/async/deadline'
-import type { MiddlewareHandler, Next } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { errorResponse, requestTimedOut } from '../errors.js'
 import { type NodeBindings, nodeBindings } from '../node-bindings.js'
@@ -105,6 +105,9 @@ export class RequestGate {
   }
 }
 
+/** What a middleware's promise resolves to: its own answer, or none when the rest of the chain answered. */
+type Answer = Awaited<ReturnType<MiddlewareHandler>>
+
 export interface Admission {
   /** Answered 503 (requestTimedOut, through onError) when the rest of the chain has not answered by then. */
   deadlineMs: number
@@ -123,22 +126,21 @@ export function loadShed(
   { deadlineMs, onShed = () => {} }: Admission,
 ): MiddlewareHandler<AppEnv> {
   const answerInTime = (next: Next) => withTimeout(next(), deadlineMs, requestTimedOut)
-  return async (c, next) => {
+  const answerAndLeave = (next: Next) => answerInTime(next).finally(() => gate.leave())
+  const turnAway = (c: Context<AppEnv>): Response => {
+    onShed()
+    pauseConnection(nodeBindings(c))
+    c.set('errorKind', 'overloaded')
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+    return errorResponse(c, 503, 'Servidor sobrecarregado, tente novamente em instantes')
+  }
+  // Not an async function: a request let in at once then holds no suspended step of its own while it runs.
+  return (c, next) => {
     if (PROBE_PATHS.has(c.req.path)) return answerInTime(next)
     const entered = gate.enter()
-    const admitted = entered === true || (entered !== false && (await entered))
-    if (!admitted) {
-      onShed()
-      pauseConnection(nodeBindings(c))
-      c.set('errorKind', 'overloaded')
-      c.header('Retry-After', String(RETRY_AFTER_SECONDS))
-      return errorResponse(c, 503, 'Servidor sobrecarregado, tente novamente em instantes')
-    }
-    try {
-      await answerInTime(next)
-    } finally {
-      gate.leave()
-    }
+    if (entered === true) return answerAndLeave(next)
+    if (entered === false) return Promise.resolve(turnAway(c))
+    return entered.then<Answer>((admitted) => (admitted ? answerAndLeave(next) : turnAway(c)))
   }
 }
 

@@ -17,15 +17,17 @@ import { SECURITY_HEADERS } from './security-headers.js'
  * - Once answered: its line (logRequest), and its count and time in `metrics`, both under the route's pattern.
  */
 export function requestFrame(logger: Logger, metrics: HttpMetrics): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  // Not an async function: one would stay suspended, and alive for every scavenge, while the route runs.
+  return (c, next) => {
     const started = performance.now()
     const id = requestIdFrom(c.req.header(REQUEST_ID_HEADER))
     c.set('requestId', id)
     c.set('logger', logger.child({ requestId: id }))
-    await withAnswerHeaders(c, next, [[REQUEST_ID_HEADER, id], ...SECURITY_HEADERS])
-    const ms = performance.now() - started
-    const route = routeLabel(c)
-    metrics.observe(methodLabel(c.req.method), route, c.res.status, ms / 1000)
-    logRequest(c, route, ms)
+    return withAnswerHeaders(c, next, [[REQUEST_ID_HEADER, id], ...SECURITY_HEADERS]).then(() => {
+      const ms = performance.now() - started
+      const route = routeLabel(c)
+      metrics.observe(methodLabel(c.req.method), route, c.res.status, ms / 1000)
+      logRequest(c, route, ms)
+    })
   }
 }
