@@ -1,11 +1,12 @@
 // `pnpm --filter web gc-pressure`: what a cache hit leaves to V8's young-generation collector, in the built app and
 // in the one-Redis-call reference (references/redis.ts), both on node with the image's flags and on a private
 // redis-server of this run.
-// - What a request keeps alive while it waits for Redis: the server answers `--waiting` requests on kept-alive
-//   connections, takes a heap snapshot, then the same requests again with the redis-server stopped (SIGSTOP), and
-//   a second snapshot. A scavenge copies what is alive, so this is what each waiting request costs it.
+// - What a request keeps alive while it waits for Redis: a heap snapshot, then `--waiting` requests with the
+//   redis-server stopped (SIGSTOP), and a second snapshot. A scavenge copies what is alive, so this is what each
+//   request in flight costs every scavenge.
+// - What a request allocates, collected objects included (V8's sampling heap profiler), by module and function.
 // - The scavenges under wrk at each of `--connections`, `--seconds` each: how often, and how long.
-//   pnpm --filter web gc-pressure [--waiting 50] [--connections 1 --connections 32] [--seconds 5]
+//   pnpm --filter web gc-pressure [--waiting 50] [--connections 1 --connections 32] [--seconds 5] [--node <path>]
 
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -20,7 +21,7 @@ import { askOverIpc } from '../app-under-test.js'
 import { IMAGE_ENV, IMAGE_NODE_FLAGS } from '../image-runtime.js'
 import { censusPer, type HeapCensus, heapCensus } from './heap-census.js'
 import { generateLoad, hasWrk, median } from './load.js'
-import { pinProcesses } from './machine.js'
+import { describeMachine, pinProcesses } from './machine.js'
 import { attribute, type FrameCost } from './profile.js'
 import { startReference } from './reference-servers.js'
 
@@ -31,6 +32,8 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** More flags for node, in both servers, e.g. `--node-arg=--single-threaded-gc` to compare. */
     'node-arg': { type: 'string', multiple: true, default: [] },
+    /** The node that runs both servers, e.g. the image's Node 24. */
+    node: { type: 'string', default: process.execPath },
     /** Functions and modules listed in what the app allocates per request. */
     top: { type: 'string', default: '12' },
     /** Also print the app's `--kinds` largest kinds of object per waiting request. */
@@ -61,6 +64,7 @@ const app = await spawnAppProcess({
   redisUrl: redis.url,
   preload: [GC_PROBE],
   nodeArgs,
+  nodeBinary: flags.node,
   ipc: true,
   outputFile: join(work, 'app.log'),
   env: {
@@ -87,7 +91,7 @@ try {
   const reference = await startReference(
     'redis',
     { REDIS_URL: redis.url, REDIS_KEY_PREFIX: app.keyPrefix, HEAP_SNAPSHOT_DIR: work },
-    { nodeArgs: [...nodeArgs, '--import', GC_PROBE], ipc: true },
+    { nodeArgs: [...nodeArgs, '--import', GC_PROBE], nodeBinary: flags.node, ipc: true },
   )
   const servers: Server[] = [
     { name: 'app', url: app.url, child: app.child },
@@ -97,7 +101,7 @@ try {
     console.log(
       `GET ${PATH} (hit), the built app and references/redis.ts, node ${nodeArgs.join(' ')}`,
     )
-    console.log(pinning.note)
+    console.log(`${describeMachine(flags.node)}; ${pinning.note}`)
     console.log(
       `\nalive per request waiting for Redis (${waiting} waiting; heap snapshots, compiled code left out)`,
     )
