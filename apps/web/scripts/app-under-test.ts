@@ -34,18 +34,29 @@ export interface AppUnderTest {
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
 
-/** Sends `message` to a probe preloaded into `child` and resolves with the next message it sends back. */
+/**
+ * Sends `message` to a probe preloaded into `child` and resolves with the next message it sends back; rejects
+ * when none comes within `timeoutMs` or the child exits first.
+ */
 export function askOverIpc(
   child: ChildProcess,
   message: string,
   timeoutMs = 2000,
 ): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer to '${message}'`)), timeoutMs)
-    child.once('message', (answer) => {
+    const settle = (outcome: () => void) => {
       clearTimeout(timer)
-      resolve(answer)
-    })
+      child.off('message', onMessage).off('exit', onExit)
+      outcome()
+    }
+    const onMessage = (answer: unknown) => settle(() => resolve(answer))
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      settle(() => reject(new Error(`exited (${signal ?? code}) before answering '${message}'`)))
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`no answer to '${message}' within ${timeoutMs} ms`))),
+      timeoutMs,
+    )
+    child.on('message', onMessage).on('exit', onExit)
     child.send(message)
   })
 }

@@ -164,7 +164,7 @@ async function heldPerWaitingRequest(server: Server): Promise<HeapCensus> {
 }
 
 async function snapshot(server: Server): Promise<HeapCensus> {
-  const answer = (await askOverIpc(server.child, 'heap:snapshot', 300_000)) as { snapshot: string }
+  const answer = (await ask(server, 'heap:snapshot', 300_000)) as { snapshot: string }
   const census = heapCensus(answer.snapshot)
   rmSync(answer.snapshot)
   return census
@@ -186,9 +186,9 @@ async function allocatedPerRequest(server: Server): Promise<Allocations> {
     cpu: pinning.load,
   }
   await generateLoad({ ...load, seconds: 2 })
-  await askOverIpc(server.child, 'alloc:start')
+  await ask(server, 'alloc:start')
   const result = await generateLoad({ ...load, seconds })
-  const { allocations } = (await askOverIpc(server.child, 'alloc:stop', 60_000)) as {
+  const { allocations } = (await ask(server, 'alloc:stop', 120_000)) as {
     allocations: HeapProfileNode
   }
   const frames: FrameCost[] = []
@@ -226,9 +226,9 @@ async function measureScavenges(server: Server, connections: number): Promise<vo
   const url = new URL(PATH, server.url).href
   const load = { url, method: 'GET' as const, connections, cpu: pinning.load }
   await generateLoad({ ...load, seconds: 2 })
-  await askOverIpc(server.child, 'gc:start')
+  await ask(server, 'gc:start')
   const result = await generateLoad({ ...load, seconds })
-  const { scavenges } = (await askOverIpc(server.child, 'gc:stop')) as { scavenges: number[] }
+  const { scavenges } = (await ask(server, 'gc:stop')) as { scavenges: number[] }
   if (result.errors > 0) throw new Error(`${server.name}: ${result.errors} errors under load`)
   const totalMs = scavenges.reduce((sum, ms) => sum + ms, 0)
   const cells = [
@@ -251,6 +251,13 @@ function printCensus(name: string, census: HeapCensus): void {
   console.log(
     `${name.padEnd(8)} ${cell(census.bytes, 8)} ${cell(census.asyncFunctions, 10)} ${cell(census.contexts, 9)} ${cell(census.promises, 9)}`,
   )
+}
+
+/** askOverIpc of the server's probe; a failure names the server. */
+function ask(server: Server, message: string, timeoutMs?: number): Promise<unknown> {
+  return askOverIpc(server.child, message, timeoutMs).catch((error: unknown) => {
+    throw new Error(`${server.name}: ${(error as Error).message}`)
+  })
 }
 
 /** The largest kinds of object per waiting request in the app, beside the reference's. */
