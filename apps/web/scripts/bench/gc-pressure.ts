@@ -78,6 +78,14 @@ const app = await spawnAppProcess({
   },
 })
 
+// Ctrl-C: the app's database, the private redis-server and the snapshots go too.
+process.once('SIGINT', () => {
+  void Promise.allSettled([app.cleanup(), redis.cleanup()]).finally(() => {
+    rmSync(work, { recursive: true, force: true })
+    process.exit(130)
+  })
+})
+
 interface Server {
   name: string
   url: string

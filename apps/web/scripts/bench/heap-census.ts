@@ -58,10 +58,9 @@ function kindOf(type: string, name: string): string {
   return type.endsWith('string') ? 'string' : type
 }
 
-/** What `during` holds beyond `before`, per one of `count` things (requests) that made the difference. */
-export function censusPer(before: HeapCensus, during: HeapCensus, count: number): HeapCensus {
-  const perCount = count
-  const per = (key: Exclude<keyof HeapCensus, 'byKind'>) => (during[key] - before[key]) / count
+/** What `during` holds beyond `before`, per one of the `requests` (or other things) that made the difference. */
+export function censusPer(before: HeapCensus, during: HeapCensus, requests: number): HeapCensus {
+  const per = (key: Exclude<keyof HeapCensus, 'byKind'>) => (during[key] - before[key]) / requests
   return {
     bytes: per('bytes'),
     asyncFunctions: per('asyncFunctions'),
@@ -72,7 +71,7 @@ export function censusPer(before: HeapCensus, during: HeapCensus, count: number)
         const earlier = before.byKind.get(kind) ?? { count: 0, bytes: 0 }
         return [
           kind,
-          { count: (count - earlier.count) / perCount, bytes: (bytes - earlier.bytes) / perCount },
+          { count: (count - earlier.count) / requests, bytes: (bytes - earlier.bytes) / requests },
         ]
       }),
     ),
