@@ -108,22 +108,32 @@ export function cacheAside<T>(
   options: CacheAsideOptions<T>,
 ): Promise<{ value: T; hit: boolean }> {
   const dataKey = cache.key(options.key)
-  const miss = (generation: string | undefined) =>
-    joinLoad(cache.loadsInFlight, dataKey, generation, () =>
-      loadAndStore(cache, dataKey, generation, options),
-    ).then((value) => ({ value, hit: false }))
   // Callbacks, not an async function: a hit then holds one step while it waits for the store, not two.
   return readEntry(cache, dataKey).then(
     (entry) => {
       const cached = lookup(dataKey, entry, options)
-      return cached.found ? { value: cached.value, hit: true } : miss(cached.generation)
+      return cached.found
+        ? { value: cached.value, hit: true }
+        : miss(cache, dataKey, cached.generation, options)
     },
     (error: unknown) => {
       // Without a generation: a store that just failed is not waited on again to store the value.
       options.onCacheError?.(asError(error))
-      return miss(undefined)
+      return miss(cache, dataKey, undefined, options)
     },
   )
+}
+
+/** The load a miss joins or starts, stored if `generation` still holds when it lands. */
+function miss<T>(
+  cache: Cache,
+  dataKey: string,
+  generation: string | undefined,
+  options: CacheAsideOptions<T>,
+): Promise<{ value: T; hit: boolean }> {
+  return joinLoad(cache.loadsInFlight, dataKey, generation, () =>
+    loadAndStore(cache, dataKey, generation, options),
+  ).then((value) => ({ value, hit: false }))
 }
 
 /** The store's read as a promise, also when the store throws instead of rejecting. */
