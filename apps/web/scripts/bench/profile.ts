@@ -1,5 +1,6 @@
-// Reads a V8 .cpuprofile: where the time went, by function and by module. The app is an esbuild bundle, whose
-// `// path` comments say which module each line came from; those name the module of a bundled frame.
+// Reads a V8 .cpuprofile: where the time went, by function and by module (`attribute` does the same for the bytes
+// of a heap profile). The app is an esbuild bundle, whose `// path` comments say which module each line came from;
+// those name the module of a bundled frame.
 //   tsx scripts/bench/profile.ts <file.cpuprofile> [--top 30]
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
