@@ -294,7 +294,8 @@ function get(url: URL, agent: http.Agent | false | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent }, (response) => {
-        response.resume()
+        // A connection cut mid-answer errs on the response: unheard, it would end this script before its cleanup.
+        response.on('error', reject).resume()
         response.on('end', () =>
           response.statusCode === 200
             ? resolve(200)
