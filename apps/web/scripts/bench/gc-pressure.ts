@@ -20,7 +20,7 @@ import { spawnAppProcess } from '../../test/support/child-process.js'
 import { askOverIpc } from '../app-under-test.js'
 import { IMAGE_ENV, IMAGE_NODE_FLAGS } from '../image-runtime.js'
 import { censusPer, type HeapCensus, heapCensus } from './heap-census.js'
-import { generateLoad, hasWrk, median } from './load.js'
+import { generateLoad, hasWrk, type LoadResult, median } from './load.js'
 import { describeMachine, pinProcesses } from './machine.js'
 import { attribute, type FrameCost } from './profile.js'
 import { startReference } from './reference-servers.js'
@@ -187,18 +187,8 @@ interface HeapProfileNode {
 type Allocations = ReturnType<typeof attribute> & { requests: number }
 
 async function allocatedPerRequest(server: Server): Promise<Allocations> {
-  const load = {
-    url: new URL(PATH, server.url).href,
-    method: 'GET' as const,
-    connections: 32,
-    cpu: pinning.load,
-  }
-  await generateLoad({ ...load, seconds: 2 })
-  await ask(server, 'alloc:start')
-  const result = await generateLoad({ ...load, seconds })
-  const { allocations } = (await ask(server, 'alloc:stop', 120_000)) as {
-    allocations: HeapProfileNode
-  }
+  const { result, answer } = await loadWhileRecording(server, 32, 'alloc:start', 'alloc:stop')
+  const { allocations } = answer as { allocations: HeapProfileNode }
   const frames: FrameCost[] = []
   const visit = (node: HeapProfileNode) => {
     frames.push({ callFrame: node.callFrame, cost: node.selfSize })
@@ -206,6 +196,31 @@ async function allocatedPerRequest(server: Server): Promise<Allocations> {
   }
   visit(allocations)
   return { ...attribute(frames), requests: result.requests }
+}
+
+/**
+ * wrk on the cache route at `connections`: 2 s of warm-up, then `seconds` with the probe recording from `start`
+ * to `stop`. Resolves with wrk's result and the probe's answer to `stop`; rejects if any request failed.
+ */
+async function loadWhileRecording(
+  server: Server,
+  connections: number,
+  start: string,
+  stop: string,
+): Promise<{ result: LoadResult; answer: unknown }> {
+  const load = {
+    url: new URL(PATH, server.url).href,
+    method: 'GET' as const,
+    connections,
+    cpu: pinning.load,
+  }
+  await generateLoad({ ...load, seconds: 2 })
+  await ask(server, start)
+  const result = await generateLoad({ ...load, seconds })
+  // Long enough for a heap profile of a few seconds' load to be built and sent.
+  const answer = await ask(server, stop, 120_000)
+  if (result.errors > 0) throw new Error(`${server.name}: ${result.errors} errors under load`)
+  return { result, answer }
 }
 
 /** Totals per request, then the app's largest modules and functions beside the reference's same ones. */
@@ -217,8 +232,8 @@ function printAllocations(servers: Server[], allocations: Allocations[], top: nu
   console.log(
     `${'in all'.padEnd(72)} ${kb(ofApp.total, ofApp.requests)} ${kb(ofReference.total, ofReference.requests)}`,
   )
-  const names = servers.map((server) => server.name.padStart(9)).join(' ')
   if (top === 0) return
+  const names = servers.map((server) => server.name.padStart(9)).join(' ')
   for (const part of ['modules', 'functions'] as const) {
     console.log(`${`by ${part.slice(0, -1)}`.padEnd(72)} ${names}`)
     const ofReferenceByName = new Map(ofReference[part])
@@ -231,13 +246,8 @@ function printAllocations(servers: Server[], allocations: Allocations[], top: nu
 }
 
 async function measureScavenges(server: Server, connections: number): Promise<void> {
-  const url = new URL(PATH, server.url).href
-  const load = { url, method: 'GET' as const, connections, cpu: pinning.load }
-  await generateLoad({ ...load, seconds: 2 })
-  await ask(server, 'gc:start')
-  const result = await generateLoad({ ...load, seconds })
-  const { scavenges } = (await ask(server, 'gc:stop')) as { scavenges: number[] }
-  if (result.errors > 0) throw new Error(`${server.name}: ${result.errors} errors under load`)
+  const { result, answer } = await loadWhileRecording(server, connections, 'gc:start', 'gc:stop')
+  const { scavenges } = answer as { scavenges: number[] }
   const totalMs = scavenges.reduce((sum, ms) => sum + ms, 0)
   const cells = [
     String(connections).padStart(5),

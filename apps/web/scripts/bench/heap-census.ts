@@ -26,29 +26,32 @@ export function heapCensus(path: string): HeapCensus {
   const typeField = fields.indexOf('type')
   const nameField = fields.indexOf('name')
   const sizeField = fields.indexOf('self_size')
-  const census: HeapCensus = {
-    bytes: 0,
-    asyncFunctions: 0,
-    contexts: 0,
-    promises: 0,
-    byKind: new Map(),
-  }
+  let bytes = 0
+  const byKind: HeapCensus['byKind'] = new Map()
   for (let node = 0; node < nodes.length; node += fields.length) {
     const type = typeNames[nodes[node + typeField] as number] as string
     if (type === 'code') continue
-    const bytes = nodes[node + sizeField] as number
-    const name = strings[nodes[node + nameField] as number] as string
-    census.bytes += bytes
-    const kind = kindOf(type, name)
-    const tally = census.byKind.get(kind) ?? { count: 0, bytes: 0 }
+    const size = nodes[node + sizeField] as number
+    const kind = kindOf(type, strings[nodes[node + nameField] as number] as string)
+    const tally = byKind.get(kind) ?? { count: 0, bytes: 0 }
     tally.count++
-    tally.bytes += bytes
-    census.byKind.set(kind, tally)
-    if (name === 'Generator') census.asyncFunctions++
-    else if (name === 'system / Context') census.contexts++
-    else if (name === 'Promise') census.promises++
+    tally.bytes += size
+    byKind.set(kind, tally)
+    bytes += size
   }
-  return census
+  return withCounts(bytes, byKind)
+}
+
+/** The census of `bytes` and `byKind`, with the counts it names read from `byKind`. */
+function withCounts(bytes: number, byKind: HeapCensus['byKind']): HeapCensus {
+  const count = (kind: string) => byKind.get(kind)?.count ?? 0
+  return {
+    bytes,
+    asyncFunctions: count('Generator'),
+    contexts: count('system / Context'),
+    promises: count('Promise'),
+    byKind,
+  }
 }
 
 function kindOf(type: string, name: string): string {
@@ -60,20 +63,13 @@ function kindOf(type: string, name: string): string {
 
 /** What `during` holds beyond `before`, per one of the `requests` (or other things) that made the difference. */
 export function censusPer(before: HeapCensus, during: HeapCensus, requests: number): HeapCensus {
-  const per = (key: Exclude<keyof HeapCensus, 'byKind'>) => (during[key] - before[key]) / requests
-  return {
-    bytes: per('bytes'),
-    asyncFunctions: per('asyncFunctions'),
-    contexts: per('contexts'),
-    promises: per('promises'),
-    byKind: new Map(
-      [...during.byKind].map(([kind, { count, bytes }]) => {
-        const earlier = before.byKind.get(kind) ?? { count: 0, bytes: 0 }
-        return [
-          kind,
-          { count: (count - earlier.count) / requests, bytes: (bytes - earlier.bytes) / requests },
-        ]
-      }),
-    ),
+  const byKind: HeapCensus['byKind'] = new Map()
+  for (const [kind, { count, bytes }] of during.byKind) {
+    const earlier = before.byKind.get(kind) ?? { count: 0, bytes: 0 }
+    byKind.set(kind, {
+      count: (count - earlier.count) / requests,
+      bytes: (bytes - earlier.bytes) / requests,
+    })
   }
+  return withCounts((during.bytes - before.bytes) / requests, byKind)
 }
