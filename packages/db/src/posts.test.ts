@@ -1,8 +1,20 @@
+import { eventually } from '@repo/testing/eventually'
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client.js'
+import { listenForChanges } from './events.js'
 import { migrate } from './migrate.js'
-import { countPosts, createPost, getPost, listPosts, pageOfPostsJson } from './posts.js'
+import {
+  countPosts,
+  createPost,
+  createPosts,
+  createPostsTogether,
+  getPost,
+  INSERT_BATCHES_IN_FLIGHT,
+  listPosts,
+  type NewPostRow,
+  pageOfPostsJson,
+} from './posts.js'
 
 let database: TestDatabase
 let db: Db
@@ -55,6 +67,107 @@ describe('createPost', () => {
     const titulo = 'x'.repeat(201)
 
     await expect(createPost(db, { titulo, conteudo: 'c', autor: 'a' })).rejects.toThrow(/too long/)
+  })
+})
+
+/** Ids announced on EVENTS_CHANNEL while `action` runs, once they have all arrived. */
+async function announcedDuring(action: () => Promise<number[]>): Promise<number[]> {
+  const heard: number[] = []
+  const listener = await listenForChanges(db, (event) => {
+    if (event.tipo === 'post') heard.push(event.id)
+  })
+  try {
+    const ids = await action()
+    await eventually(() => expect(heard).toHaveLength(ids.length))
+    return heard
+  } finally {
+    await listener.unlisten()
+  }
+}
+
+const newPosts = (count: number, titulo: string): NewPostRow[] =>
+  Array.from({ length: count }, (_, i) => ({
+    titulo: `${titulo} ${i}`,
+    conteudo: `c${i}`,
+    autor: `a${i}`,
+  }))
+
+describe('createPosts', () => {
+  it('stores every post in one statement and returns their rows in the order given, each announced', async () => {
+    const posts = [...newPosts(5, 'lote'), { titulo: 'Ação 🐳', conteudo: "'); --", autor: 'Zoë' }]
+    let rows: Awaited<ReturnType<typeof createPosts>> = []
+
+    const heard = await announcedDuring(async () => {
+      rows = await createPosts(db, posts)
+      return rows.map((row) => row.id)
+    })
+
+    expect(rows.map(({ titulo, conteudo, autor }) => ({ titulo, conteudo, autor }))).toEqual(posts)
+    expect(new Set(rows.map((row) => row.id)).size).toBe(posts.length)
+    expect(heard.sort()).toEqual(rows.map((row) => row.id).sort())
+    for (const row of rows) expect(await getPost(db, row.id)).toEqual(row)
+  })
+
+  it('stores nothing when one post is refused', async () => {
+    const before = await countPosts(db)
+    const posts = [...newPosts(2, 'antes'), { titulo: 'x'.repeat(201), conteudo: 'c', autor: 'a' }]
+
+    await expect(createPosts(db, posts)).rejects.toThrow(/too long/)
+    expect(await countPosts(db)).toBe(before)
+  })
+})
+
+describe('createPostsTogether', () => {
+  it('inserts posts created while a batch is in flight in fewer statements, each caller getting its own row', async () => {
+    const statements: string[] = []
+    const counting = createDb(database.url, { onQuery: (query) => statements.push(query) })
+    try {
+      const create = createPostsTogether(counting)
+      const posts = newPosts(40, 'juntos')
+      const before = await countPosts(db)
+
+      const rows = await Promise.all(posts.map((post) => create(post)))
+
+      expect(rows.map(({ titulo, conteudo, autor }) => ({ titulo, conteudo, autor }))).toEqual(
+        posts,
+      )
+      expect(await countPosts(db)).toBe(before + posts.length)
+      const inserts = statements.filter((query) => /insert into posts/i.test(query))
+      // The first calls each start a batch, alone; the rest wait and go in together.
+      expect(inserts.length).toBeLessThanOrEqual(INSERT_BATCHES_IN_FLIGHT * 2)
+      expect(inserts.filter((query) => /unnest/i.test(query)).length).toBeGreaterThan(0)
+    } finally {
+      await counting.end()
+    }
+  })
+
+  it('announces every post of a batch', async () => {
+    const create = createPostsTogether(db)
+    const heard = await announcedDuring(async () => {
+      const rows = await Promise.all(newPosts(12, 'anunciado').map((post) => create(post)))
+      return rows.map((row) => row.id)
+    })
+    expect(new Set(heard).size).toBe(12)
+  })
+
+  it('fails only the post the database refuses: the others of its batch are inserted alone', async () => {
+    const create = createPostsTogether(db)
+    const good = newPosts(6, 'vizinho')
+    const bad: NewPostRow = { titulo: 'x'.repeat(201), conteudo: 'c', autor: 'a' }
+    const calls = [...good.slice(0, 3), bad, ...good.slice(3)].map((post) => create(post))
+
+    const outcomes = await Promise.allSettled(calls)
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      ...['fulfilled', 'fulfilled', 'fulfilled'],
+      'rejected',
+      ...['fulfilled', 'fulfilled', 'fulfilled'],
+    ])
+    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ code: '22001' })
+    const stored = await db<
+      { titulo: string }[]
+    >`select titulo from posts where titulo like 'vizinho %'`
+    expect(stored.map((row) => row.titulo).sort()).toEqual(good.map((post) => post.titulo).sort())
   })
 })
 

@@ -3,6 +3,8 @@ import { eventually, timed } from '@repo/testing/eventually'
 import { type PrivatePostgres, startPrivatePostgres } from '@repo/testing/private-postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db, isDatabaseUnavailable } from './client.js'
+import { migrate } from './migrate.js'
+import { createPostsTogether, INSERT_BATCHES_IN_FLIGHT } from './posts.js'
 
 const STATEMENT_TIMEOUT_MS = 400
 const DEADLINE_MS = 900
@@ -12,11 +14,11 @@ const MARGIN_MS = 2_000
 let postgres: PrivatePostgres
 const pools: Db[] = []
 
-function open(max = 2): Db {
+function open(max = 2, queryTimeoutMs = DEADLINE_MS): Db {
   const db = createDb(postgres.url, {
     max,
     statementTimeoutMs: STATEMENT_TIMEOUT_MS,
-    queryTimeoutMs: DEADLINE_MS,
+    queryTimeoutMs,
   })
   pools.push(db)
   return db
@@ -93,6 +95,27 @@ describe('a server that stops answering (SIGSTOP) while the pool holds a connect
       expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS)
     }
     await expect(db`select 3 as n`).resolves.toEqual([{ n: 3 }])
+  })
+
+  it('rejects a post waiting for a batch of inserts within the deadline too, counted from its call', async () => {
+    // Long enough that waiting for the batches ahead and then a deadline of its own (twice this) exceeds the margin.
+    const deadlineMs = MARGIN_MS + 1_000
+    const db = open(INSERT_BATCHES_IN_FLIGHT, deadlineMs)
+    await migrate(db)
+    const create = createPostsTogether(db)
+    const post = { titulo: 't', conteudo: 'c', autor: 'a' }
+    postgres.freeze()
+    const inFlight = Array.from({ length: INSERT_BATCHES_IN_FLIGHT }, () =>
+      rejection(() => create(post)),
+    )
+    const waiting = await rejection(() => create(post))
+    await Promise.all(inFlight)
+    postgres.thaw()
+
+    expect(waiting.error.code).toBe('QUERY_DEADLINE')
+    expect(waiting.ms).toBeGreaterThanOrEqual(deadlineMs - 50)
+    expect(waiting.ms).toBeLessThan(deadlineMs + MARGIN_MS)
+    await expect(create(post)).resolves.toMatchObject(post)
   })
 })
 

@@ -30,14 +30,21 @@ const isQuery = (value: unknown): value is PendingQuery =>
  * Transactions (`sql.begin`) and `sql.unsafe` keep no deadline: migrations lift their time limits on purpose.
  */
 export function withQueryDeadline(sql: Sql, ms: number, sockets: BackendSockets): Sql {
-  return new Proxy(sql, {
+  const limited = new Proxy(sql, {
     apply(target, thisArg, args) {
       const result: unknown = Reflect.apply(target, thisArg, args)
       if (isQuery(result)) limit(result, ms, sockets)
       return result
     },
   })
+  deadlines.set(limited, ms)
+  return limited
 }
+
+const deadlines = new WeakMap<Sql, number>()
+
+/** The deadline of `sql`'s queries, in ms, when it was made by withQueryDeadline. */
+export const queryDeadlineMs = (sql: Sql): number | undefined => deadlines.get(sql)
 
 /**
  * The clock starts when the query is first awaited, which is when postgres.js sends it: a query used as a

@@ -1,5 +1,11 @@
 import { type Db, pingDb } from '@repo/db/client'
-import { countPosts, createPost, getPost, pageOfPostsJson } from '@repo/db/posts'
+import {
+  countPosts,
+  createPostsTogether,
+  getPost,
+  type NewPostRow,
+  pageOfPostsJson,
+} from '@repo/db/posts'
 import { Gauge, type Registry } from 'prom-client'
 
 /**
@@ -52,12 +58,13 @@ export function countedQueries(db: Db, load: QueriesInFlight) {
     <A extends unknown[], R>(query: (db: Db, ...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>
       load.track(query(db, ...args))
+  const createPost = createPostsTogether(db)
   return {
     ping: counted(pingDb),
     countPosts: counted(countPosts),
     pageOfPostsJson: counted(pageOfPostsJson),
     getPost: counted(getPost),
-    createPost: counted(createPost),
+    createPost: (post: NewPostRow) => load.track(createPost(post)),
   }
 }
 
