@@ -36,8 +36,9 @@ describe('concurrent requests to one app instance', () => {
 
   const postsStatements = () => statements.filter((query) => /\bfrom posts\b/i.test(query))
 
-  it('200 concurrent creates store exactly 200 new rows with distinct ids', async () => {
+  it('200 concurrent creates store exactly 200 new rows with distinct ids, each answered with its own post', async () => {
     const marker = randomUUID()
+    statements.length = 0
     const answers = await times(200, async (i) => {
       const res = await app.request(
         '/api/posts',
@@ -53,6 +54,12 @@ describe('concurrent requests to one app instance', () => {
     `
     expect(rows.map((row) => row.id).sort((a, b) => a - b)).toEqual(ids.sort((a, b) => a - b))
     expect(new Set(rows.map((row) => row.titulo)).size).toBe(200)
+    // Inserted together (createPostsTogether), yet every answer is the post its own request created.
+    expect(answers.map((answer) => answer.post.titulo)).toEqual(
+      answers.map((_, i) => `${marker} ${i}`),
+    )
+    const inserts = statements.filter((query) => /\binsert into posts\b/i.test(query))
+    expect(inserts.length).toBeLessThan(200)
   })
 
   it('100 concurrent misses on posts_cache cost one database load, then hits cost none', async () => {
