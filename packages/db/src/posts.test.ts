@@ -93,8 +93,13 @@ const newPosts = (count: number, titulo: string): NewPostRow[] =>
   }))
 
 describe('createPosts', () => {
-  it('stores every post in one statement and returns their rows in the order given, each announced', async () => {
-    const posts = [...newPosts(5, 'lote'), { titulo: 'Ação 🐳', conteudo: "'); --", autor: 'Zoë' }]
+  it('stores every post, its text exactly as given, and returns the rows in the order given, each announced', async () => {
+    const awkward = { titulo: 'NULL', conteudo: '{a,"b"}\\ \n\t, \u2028 🐳', autor: ' ' }
+    const posts = [
+      ...newPosts(5, 'lote'),
+      { titulo: 'Ação', conteudo: "'); --", autor: '' },
+      awkward,
+    ]
     let rows: Awaited<ReturnType<typeof createPosts>> = []
 
     const heard = await announcedDuring(async () => {
