@@ -36,13 +36,14 @@ export function batched<I, O>(
   const queue: Call<I, O>[] = []
   let inFlight = 0
 
+  const land = () => {
+    inFlight--
+    startBatches()
+  }
   const startBatches = () => {
     while (inFlight < concurrency && queue.length > 0) {
       inFlight++
-      runBatch(queue.splice(0, maxSize)).then(() => {
-        inFlight--
-        startBatches()
-      })
+      runBatch(queue.splice(0, maxSize)).then(land, land)
     }
   }
 
