@@ -139,7 +139,7 @@ export const INSERT_BATCH_MAX = 64
  * many rows pays for that once. A post created while a batch is free goes in at once, alone (createPost). A post
  * waits at most the query deadline of `db` (QueryDeadlineError, never sent when it was still waiting). When a
  * batch fails on its data (SQLSTATE classes 22 and 23), each of its posts is inserted again, alone, so that one
- * post the database refuses fails alone.
+ * post the database refuses fails alone. Make one per pool, and share it: each keeps its own batches.
  */
 export function createPostsTogether(db: Db): (post: NewPostRow) => Promise<PostRow> {
   const deadline = queryDeadlineMs(db)
