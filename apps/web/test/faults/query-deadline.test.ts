@@ -37,7 +37,10 @@ describe('a PostgreSQL that freezes mid-query with the pool connected, default s
       answers = await Promise.all([
         send(`${server.url}/api/posts`),
         send(`${server.url}/api/posts/1`),
-        send(`${server.url}/api/posts`, postJson({ titulo: 'Congelado', conteudo: 'x' })),
+        // More than the two inserts in flight: the rest wait for them, each within its own deadline.
+        ...Array.from({ length: 6 }, () =>
+          send(`${server.url}/api/posts`, postJson({ titulo: 'Congelado', conteudo: 'x' })),
+        ),
         ...Array.from({ length: 20 }, () => send(`${server.url}/api/posts?limit=5`)),
       ])
     } finally {
