@@ -75,6 +75,12 @@ async function statementsPerSecond(db: Db, insert: Case['insert']): Promise<numb
   return statements / ((performance.now() - started) / 1000)
 }
 
+const FIGURE_WIDTHS = [11, 14, 10]
+/** A line of the table: the statement, then its three figures right-aligned. */
+const row = (label: string, ...figures: string[]) =>
+  label.padEnd(38) + figures.map((figure, i) => figure.padStart(FIGURE_WIDTHS[i] ?? 0)).join('')
+const thousands = (value: number) => Math.round(value).toLocaleString('en-US')
+
 const database = await createTestDatabase()
 const db = createDb(database.url, { max: clients })
 process.once('SIGINT', () => {
@@ -88,14 +94,11 @@ try {
   console.log(
     `notify-commits: ${clients} connections, ${seconds} s per statement, database ${database.name}`,
   )
-  console.log(
-    `${'statement'.padEnd(38)}${'posts each'.padStart(11)}${'statements/s'.padStart(14)}${'posts/s'.padStart(10)}`,
-  )
+  console.log(row('statement', 'posts each', 'statements/s', 'posts/s'))
   for (const { label, postsPerStatement, insert } of cases) {
     const rate = await statementsPerSecond(db, insert)
-    const format = (value: number) => Math.round(value).toLocaleString('en-US')
     console.log(
-      `${label.padEnd(38)}${String(postsPerStatement).padStart(11)}${format(rate).padStart(14)}${format(rate * postsPerStatement).padStart(10)}`,
+      row(label, String(postsPerStatement), thousands(rate), thousands(rate * postsPerStatement)),
     )
   }
 } finally {
