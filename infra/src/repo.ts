@@ -27,3 +27,11 @@ export function workspaceManifests(): string[] {
       .filter((manifest) => existsSync(join(repoRoot, manifest))),
   ]
 }
+
+/** The patch files pnpm applies as it installs (pnpm-workspace.yaml "patchedDependencies"). */
+export function workspacePatches(): string[] {
+  const { patchedDependencies = {} } = parse(readRepoFile('pnpm-workspace.yaml')) as {
+    patchedDependencies?: Record<string, string>
+  }
+  return Object.values(patchedDependencies)
+}

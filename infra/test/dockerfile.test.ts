@@ -5,7 +5,7 @@ import { validate } from 'dockerfile-utils'
 import { describe, expect, test } from 'vitest'
 import { IMAGE_ENV, IMAGE_NODE_FLAGS } from 'web/image-runtime'
 import { dockerignoreAt } from '../src/rehearsal.js'
-import { readRepoFile, repoRoot, workspaceManifests } from '../src/repo.js'
+import { readRepoFile, repoRoot, workspaceManifests, workspacePatches } from '../src/repo.js'
 
 // DiagnosticSeverity.Error of the language server protocol, whose diagnostics dockerfile-utils returns.
 const lspError = 1
@@ -157,6 +157,18 @@ describe('build context', () => {
 
   test('every workspace package.json is copied before the install, so the lockfile matches', () => {
     expect(sources).toEqual(expect.arrayContaining(workspaceManifests()))
+  })
+
+  test('every patch of a dependency is copied before the install, which fails without it', () => {
+    const patches = workspacePatches()
+    expect(patches.length).toBeGreaterThan(0)
+    const directories = sources.filter((source) => source.endsWith('/'))
+    for (const patch of patches) {
+      expect(
+        sources.includes(patch) || directories.some((directory) => patch.startsWith(directory)),
+        patch,
+      ).toBe(true)
+    }
   })
 
   test('every file the Dockerfile copies exists and is not excluded by .dockerignore', () => {
