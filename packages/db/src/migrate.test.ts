@@ -44,7 +44,7 @@ describe('migrate with the package migrations', () => {
   it('gives an empty database the posts table holding exactly the 3 initial posts', async () => {
     const { applied } = await migrate(db)
 
-    expect(applied).toEqual(['0001_create_posts.sql'])
+    expect(applied).toEqual(['0001_create_posts.sql', '0002_count_posts.sql'])
     const posts = await everyPost()
     expect(posts).toHaveLength(3)
     expect(posts[0]).toMatchObject({ titulo: 'Bem-vindo ao Docker Compose', autor: 'Equipe' })
@@ -65,10 +65,14 @@ describe('migrate with the package migrations', () => {
     try {
       const results = await Promise.all(processes.map((process) => migrate(process)))
 
-      expect(results.flatMap((result) => result.applied)).toEqual(['0001_create_posts.sql'])
+      expect(results.flatMap((result) => result.applied)).toEqual([
+        '0001_create_posts.sql',
+        '0002_count_posts.sql',
+      ])
       expect(await everyPost()).toHaveLength(3)
-      expect(await db`select version, name from schema_migrations`).toEqual([
+      expect(await db`select version, name from schema_migrations order by version`).toEqual([
         { version: 1, name: '0001_create_posts.sql' },
+        { version: 2, name: '0002_count_posts.sql' },
       ])
     } finally {
       await Promise.all(processes.map((process) => process.end()))
