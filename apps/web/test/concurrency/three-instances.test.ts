@@ -71,7 +71,9 @@ describe('three web processes on one empty database and one Redis', () => {
   it('each instance logged its own start, and only one of them applied the migration', () => {
     for (const instance of instances) expect(instance.stdout()).toMatch(/"message":"listening"/)
     const applied = instances.map((instance) =>
-      /"migrationsApplied":\["0001_create_posts.sql","0002_count_posts.sql"\]/.test(instance.stdout()),
+      /"migrationsApplied":\["0001_create_posts.sql","0002_count_posts.sql"\]/.test(
+        instance.stdout(),
+      ),
     )
     expect(applied.filter(Boolean)).toHaveLength(1)
   })
