@@ -9,33 +9,20 @@ create table if not exists posts_count (
   total bigint not null
 );
 
-create or replace function posts_count_add(changed bigint) returns void language plpgsql as $$
+create or replace function posts_count_changed() returns trigger language plpgsql as $$
 declare
+  changed bigint;
   -- Drawn once: random() in the where clause would be drawn again for every row.
   chosen smallint := floor(random() * 16);
 begin
-  update posts_count set total = total + changed where slot = chosen;
-end
-$$;
-
-create or replace function posts_count_inserted() returns trigger language plpgsql as $$
-declare
-  changed bigint := (select count(*) from inserted);
-begin
-  -- A statement that changed no row takes no turn on a row.
-  if changed > 0 then
-    perform posts_count_add(changed);
+  if tg_op = 'INSERT' then
+    changed := (select count(*) from inserted);
+  else
+    changed := -(select count(*) from deleted);
   end if;
-  return null;
-end
-$$;
-
-create or replace function posts_count_deleted() returns trigger language plpgsql as $$
-declare
-  changed bigint := (select count(*) from deleted);
-begin
-  if changed > 0 then
-    perform posts_count_add(-changed);
+  -- A statement that changed no row takes no turn on a row.
+  if changed <> 0 then
+    update posts_count set total = total + changed where slot = chosen;
   end if;
   return null;
 end
@@ -53,11 +40,11 @@ lock table posts in share row exclusive mode;
 
 create or replace trigger posts_count_inserted
   after insert on posts referencing new table as inserted
-  for each statement execute function posts_count_inserted();
+  for each statement execute function posts_count_changed();
 
 create or replace trigger posts_count_deleted
   after delete on posts referencing old table as deleted
-  for each statement execute function posts_count_deleted();
+  for each statement execute function posts_count_changed();
 
 create or replace trigger posts_count_truncated
   after truncate on posts

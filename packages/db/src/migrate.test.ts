@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client.js'
 import { migrate, readMigrations } from './migrate.js'
+import { countPosts } from './posts.js'
 
 // Each test migrates a database of its own, because every test here starts from an empty one.
 let database: TestDatabase
@@ -79,7 +80,7 @@ describe('migrate with the package migrations', () => {
     }
   })
 
-  it('adopts a posts table the Flask version left behind, keeping its posts and adding none', async () => {
+  it('adopts a posts table the Flask version left behind, keeping and counting its posts and adding none', async () => {
     await db`
       create table posts (
         id serial primary key,
@@ -94,6 +95,9 @@ describe('migrate with the package migrations', () => {
     await migrate(db)
 
     expect(await db`select titulo from posts`).toEqual([{ titulo: 'Antigo' }])
+    expect(await countPosts(db)).toBe(1)
+    const [kept] = await db<{ total: number }[]>`select sum(total)::int as total from posts_count`
+    expect(kept?.total).toBe(1)
   })
 })
 

@@ -97,25 +97,6 @@ describe('the number of posts', () => {
     await expectExact(3 + 16 * 20 * 2 - 16 * 5)
   })
 
-  it('counts the posts of a table that was there before the migration', async () => {
-    await database.drop()
-    await db.end()
-    database = await createTestDatabase()
-    db = createDb(database.url)
-    await db`
-      create table posts (
-        id serial primary key,
-        titulo varchar(200) not null,
-        conteudo text not null,
-        autor varchar(100) default 'Anônimo',
-        data_criacao timestamp default current_timestamp
-      )
-    `
-    await db`insert into posts (titulo, conteudo) select 'antigo ' || n, 'x' from generate_series(1, 5) as n`
-    await migrate(db)
-    await expectExact(5)
-  })
-
   it('is counted should the kept rows be gone', async () => {
     await db`delete from posts_count`
     expect(await countPosts(db)).toBe(3)

@@ -31,13 +31,6 @@ export async function listPosts(
 }
 
 /**
- * The number of posts, from the rows that migration 0002's triggers keep (`count(*)` reads the whole table); should
- * they be gone, counted.
- */
-const postsTotal = (db: Db) =>
-  db`coalesce((select sum(total) from posts_count), (select count(*) from posts))`
-
-/**
  * A page of posts (newest first, as listPosts) and the number of all posts, in one round trip, as the JSON text
  * `{"total":N,"posts":[…]}`, built by PostgreSQL byte for byte as `JSON.stringify` builds it from listPosts'
  * rows: the same keys in the same order, no spaces, `data_criacao` as `Date.prototype.toISOString` writes it
@@ -54,7 +47,9 @@ export async function pageOfPostsJson(
       order by data_criacao desc, id desc
       limit ${limit} offset ${offset}
     )
-    select '{"total":' || ${postsTotal(db)} || ',"posts":['
+    select '{"total":'
+      || coalesce((select sum(total) from posts_count), (select count(*) from posts))
+      || ',"posts":['
       || coalesce(string_agg(post.json, ',' order by page.data_criacao desc, page.id desc), '')
       || ']}' as page
     from page
@@ -70,8 +65,15 @@ export async function pageOfPostsJson(
   return row.page
 }
 
+/**
+ * The number of posts: the sum of the rows migration 0002's triggers keep (`count(*)` reads the whole table), or,
+ * should they be gone, counted. The page's query says the same in its own text: a shared fragment would be built
+ * again for every query.
+ */
 export async function countPosts(db: Db): Promise<number> {
-  const [row] = await db<{ total: number }[]>`select ${postsTotal(db)}::int as total`
+  const [row] = await db<{ total: number }[]>`
+    select coalesce((select sum(total) from posts_count), (select count(*) from posts))::int as total
+  `
   return row?.total ?? 0
 }
 
