@@ -63,16 +63,15 @@ describe('the number of posts', () => {
   })
 
   it('leaves out what a transaction rolled back, and counts it as seen from inside it', async () => {
-    await db
-      .begin(async (tx) => {
-        await tx`insert into posts (titulo, conteudo) values ('desfeito', 'x')`
-        const [row] = await tx<
-          { total: number }[]
-        >`select sum(total)::int as total from posts_count`
-        expect(row?.total).toBe(4)
-        throw new Error('roll back')
-      })
-      .catch(() => {})
+    let inside: number | undefined
+    const rolledBack = db.begin(async (tx) => {
+      await tx`insert into posts (titulo, conteudo) values ('desfeito', 'x')`
+      const [row] = await tx<{ total: number }[]>`select sum(total)::int as total from posts_count`
+      inside = row?.total
+      throw new Error('roll back')
+    })
+    await expect(rolledBack).rejects.toThrow('roll back')
+    expect(inside).toBe(4)
     await expectExact(3)
   })
 
