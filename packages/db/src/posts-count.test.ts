@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@repo/testing/postgres'
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client.js'
 import { migrate } from './migrate.js'
 import { countPosts, createPost, createPosts, type NewPostRow, pageOfPostsJson } from './posts.js'
@@ -29,15 +29,14 @@ async function expectExact(total: number): Promise<void> {
   expect(page.total).toBe(total)
 }
 
+// A migrated database of its own for each test: they count from the three initial posts.
 beforeEach(async () => {
-  await database?.drop()
-  await db?.end()
   database = await createTestDatabase()
   db = createDb(database.url)
   await migrate(db)
 })
 
-afterAll(async () => {
+afterEach(async () => {
   await db.end()
   await database.drop()
 })
