@@ -61,13 +61,24 @@ export function askOverIpc(
   })
 }
 
-export async function residentMiB(pid: number): Promise<{ rss: number; peak: number }> {
+/**
+ * The process's resident memory in MiB: now (`rss`, and its `anon` and `file` parts) and at its highest (`peak`).
+ * `file` is pages of mapped files, the node binary's above all: clean, shared and given back first under pressure.
+ */
+export async function residentMiB(
+  pid: number,
+): Promise<{ rss: number; peak: number; anon: number; file: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
   const mibOf = (field: string) => {
     const kib = Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN)
     return Math.round((kib / 1024) * 10) / 10
   }
-  return { rss: mibOf('VmRSS'), peak: mibOf('VmHWM') }
+  return {
+    rss: mibOf('VmRSS'),
+    peak: mibOf('VmHWM'),
+    anon: mibOf('RssAnon'),
+    file: mibOf('RssFile'),
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
 //   pnpm --filter web build && pnpm --filter web overload [--seconds 15] [--connections 2000]
 //     [--log-level info] [--env NAME=value ...] [--node-arg=--cpu-prof ...] [--only POST] [--node <path>]
 import { execFileSync } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -139,36 +140,46 @@ interface Row {
   statusAfter: { status: number; ms: number }
 }
 
-/** What the app's memory was made of when its RSS peaked, from process.memoryUsage(), in MiB. */
+/** What the app's memory was made of when its RSS peaked, in MiB: /proc's parts of the RSS, V8's from the app. */
 interface PeakParts {
+  anon: number
+  file: number
+  /** Of `file`, what the kernel mapped in 2 MiB pages (FilePmdMapped): counted whole, however little is used. */
+  fileInHugePages: number
   heapTotal: number
   heapUsed: number
   external: number
 }
 
-/** The app's RSS every 100 ms until stopped: the highest value, and the V8 heap's part in it around then. */
+/** The app's RSS every 100 ms until stopped: the highest value, and what it was made of around then. */
 function sampleRss(app: AppUnderTest) {
   let peak = 0
-  let parts: PeakParts = { heapTotal: 0, heapUsed: 0, external: 0 }
+  let parts: PeakParts = {
+    anon: 0,
+    file: 0,
+    fileInHugePages: 0,
+    heapTotal: 0,
+    heapUsed: 0,
+    external: 0,
+  }
   let running = true
   const done = (async () => {
     while (running) {
-      const rss = await residentMiB(app.pid).then(
-        (resident) => resident.rss,
-        () => 0,
-      )
-      if (rss > peak) {
-        peak = rss
-        const usage = (await app.ask('memory').catch(() => undefined)) as
-          | NodeJS.MemoryUsage
-          | undefined
-        if (usage !== undefined) {
-          const mib = (bytes: number) => bytes / 2 ** 20
-          parts = {
-            heapTotal: mib(usage.heapTotal),
-            heapUsed: mib(usage.heapUsed),
-            external: mib(usage.external),
-          }
+      const resident = await residentMiB(app.pid).catch(() => undefined)
+      if (resident !== undefined && resident.rss > peak) {
+        peak = resident.rss
+        const [usage, fileInHugePages] = await Promise.all([
+          app.ask('memory').catch(() => undefined) as Promise<NodeJS.MemoryUsage | undefined>,
+          filePmdMappedMiB(app.pid),
+        ])
+        const mib = (bytes: number | undefined) => (bytes ?? Number.NaN) / 2 ** 20
+        parts = {
+          anon: resident.anon,
+          file: resident.file,
+          fileInHugePages,
+          heapTotal: mib(usage?.heapTotal),
+          heapUsed: mib(usage?.heapUsed),
+          external: mib(usage?.external),
         }
       }
       await sleep(100)
@@ -179,6 +190,11 @@ function sampleRss(app: AppUnderTest) {
     await done
     return { peak, parts }
   }
+}
+
+async function filePmdMappedMiB(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '')
+  return Number(/^FilePmdMapped:\s+(\d+) kB$/m.exec(rollup)?.[1] ?? Number.NaN) / 1024
 }
 
 async function statusNow(app: AppUnderTest): Promise<{ status: number; ms: number }> {
@@ -354,9 +370,10 @@ try {
     const misses = missed(row)
     failures += misses.length
     console.log(`${route.name}: ${misses.length === 0 ? 'every target met' : misses.join('; ')}`)
-    const { heapTotal, heapUsed, external } = row.peakParts
+    const { anon, file, fileInHugePages, heapTotal, heapUsed, external } = row.peakParts
     console.log(
-      `  at the RSS peak: V8 heap ${mb(heapTotal)} reserved, ${mb(heapUsed)} used; external ${mb(external)}`,
+      `  at the RSS peak: anonymous ${mb(anon)}, mapped files ${mb(file)} (${mb(fileInHugePages)} of it in 2 MiB pages); ` +
+        `V8 heap ${mb(heapTotal)} reserved, ${mb(heapUsed)} used; external ${mb(external)}`,
     )
     await sleep(2_000)
   }
