@@ -5,6 +5,7 @@
 // slower, so they compare builds and servers, never a throughput. The ratio is the reference's count on the
 // event loop's thread to the app's.
 //   pnpm --filter web instructions [--route health --route cache ...] [--requests 3000] [--warmup 30000]
+//     [--app-only]   (the app alone, no reference servers: half the time, to compare builds)
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -23,6 +24,7 @@ const { values: flags } = parseArgs({
     requests: { type: 'string', default: '3000' },
     /** Requests before counting: V8 compiles the hot code in the first tens of thousands. */
     warmup: { type: 'string', default: '30000' },
+    'app-only': { type: 'boolean', default: false },
   },
 })
 const requests = Number(flags.requests)
@@ -127,7 +129,7 @@ async function measure(route: BenchRoute): Promise<void> {
   const body = await (await fetch(appUrl)).text()
   const ofApp = await count(app.pid, appUrl, route.status)
   printRow(route.label, 'app', ofApp)
-  for (const { name } of route.references) {
+  for (const { name } of flags['app-only'] ? [] : route.references) {
     const reference = await startReference(
       name,
       {
