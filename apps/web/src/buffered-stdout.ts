@@ -15,13 +15,17 @@ let stdoutBuffer: ReturnType<typeof pino.destination> | undefined
  */
 export function bufferedStdout(): ReturnType<typeof pino.destination> {
   if (stdoutBuffer) return stdoutBuffer
-  const stdout = pino.destination({
-    dest: 1,
-    sync: true,
-    minLength: 4096,
-    periodicFlush: STDOUT_FLUSH_MS,
-  })
+  const stdout = blockDestination(1)
   process.on('exit', () => stdout.flushSync())
   stdoutBuffer = stdout
   return stdout
+}
+
+/**
+ * `dest` (a file descriptor or a path), written synchronously a block of up to 4 KiB at a time, and flushed every
+ * STDOUT_FLUSH_MS. sonic-boom is patched (`patches/sonic-boom@4.2.1.patch`): its `write` measured the UTF-8 length
+ * of the whole buffered block on every line, which flattened the block's string again each time.
+ */
+export function blockDestination(dest: number | string): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest, sync: true, minLength: 4096, periodicFlush: STDOUT_FLUSH_MS })
 }
