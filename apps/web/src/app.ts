@@ -25,6 +25,7 @@ import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { postRoutes } from './routes/posts.js'
+import { StaticRouteCache } from './static-route-cache.js'
 import { unmatchedRequests } from './unmatched.js'
 
 /** The settings the app itself reads; the connection strings stay with whoever creates `db` and `cache`. */
@@ -84,6 +85,7 @@ export function createApp({
   const countShed = watchRequestGate(metrics, gate)
 
   const app = new OpenAPIHono<AppEnv>({
+    router: new StaticRouteCache(),
     defaultHook: (result, c) => {
       if (!result.success) {
         return errorResponse(c, 400, 'Dados inválidos', toErrorDetails(result.error))
