@@ -1,3 +1,4 @@
+import { afterSettling } from '@repo/async/settled'
 import { type Db, pingDb } from '@repo/db/client'
 import {
   countPosts,
@@ -41,13 +42,13 @@ export function queriesInFlight(registry: Registry, poolSize: number): QueriesIn
       this.set(Math.max(0, inFlight - poolSize))
     },
   })
-  const settled = () => {
+  const countSettled = afterSettling(() => {
     inFlight--
-  }
+  })
   return {
     track(query) {
       inFlight++
-      return query.finally(settled)
+      return countSettled(query)
     },
   }
 }

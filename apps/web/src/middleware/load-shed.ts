@@ -1,4 +1,5 @@
 import { withTimeout } from '@repo/async/deadline'
+import { afterSettling } from '@repo/async/settled'
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { errorResponse, requestTimedOut } from '../errors.js'
@@ -126,7 +127,8 @@ export function loadShed(
   { deadlineMs, onShed = () => {} }: Admission,
 ): MiddlewareHandler<AppEnv> {
   const answerInTime = (next: Next) => withTimeout(next(), deadlineMs, requestTimedOut)
-  const answerAndLeave = (next: Next) => answerInTime(next).finally(() => gate.leave())
+  const leaveOnceAnswered = afterSettling(() => gate.leave())
+  const answerAndLeave = (next: Next) => leaveOnceAnswered(answerInTime(next))
   const turnAway = (c: Context<AppEnv>): Response => {
     onShed()
     pauseConnection(nodeBindings(c))
