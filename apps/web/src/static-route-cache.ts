@@ -8,21 +8,22 @@ import { TrieRouter } from 'hono/router/trie-router'
 export class StaticRouteCache<T> implements Router<T> {
   readonly name = 'TrieRouter with static matches kept'
   readonly #trie = new TrieRouter<T>()
-  /** `method path` of the routes without parameters; their matches once made. */
-  readonly #static = new Map<string, Result<T> | undefined>()
+  /** `method path` of the routes registered without a parameter or wildcard. */
+  readonly #staticKeys = new Set<string>()
+  readonly #kept = new Map<string, Result<T>>()
 
   add(method: string, path: string, handler: T): void {
     this.#trie.add(method, path, handler)
-    for (const key of this.#static.keys()) this.#static.set(key, undefined)
-    if (!/[:*?]/.test(path)) this.#static.set(`${method} ${path}`, undefined)
+    this.#kept.clear()
+    if (!/[:*?]/.test(path)) this.#staticKeys.add(`${method} ${path}`)
   }
 
   match(method: string, path: string): Result<T> {
     const key = `${method} ${path}`
-    const kept = this.#static.get(key)
+    const kept = this.#kept.get(key)
     if (kept !== undefined) return kept
     const result = this.#trie.match(method, path)
-    if (this.#static.has(key)) this.#static.set(key, result)
+    if (this.#staticKeys.has(key)) this.#kept.set(key, result)
     return result
   }
 }
